@@ -1,0 +1,3 @@
+from awsquiz.cli import main
+
+main()

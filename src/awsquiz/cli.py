@@ -1,0 +1,173 @@
+"""The command line: parse arguments, call one service, hand the result to the terminal layer.
+
+Errors are turned into a message and an exit code in exactly one place, `_Group.invoke`.
+Heavy modules are imported inside the commands, so each command loads only what it needs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from awsquiz.errors import EXIT_INTERRUPTED, AwsquizError
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except AwsquizError as error:
+            from awsquiz.ui import print_error
+
+            print_error(error)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Every answer is saved as it is given; nothing is left to do but say so.
+            typer.echo("\ninterrupted; every answer given was saved", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        return None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Flashcards and mock exams for AWS security and compliance, in your terminal.",
+    epilog="Start with [bold]awsquiz decks[/bold], then [bold]awsquiz study[/bold] every day.",
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _complete_decks(incomplete: str) -> list[str]:
+    from awsquiz.library import deck_ids_for_completion
+
+    return deck_ids_for_completion(incomplete)
+
+
+DecksOpt = Annotated[
+    Optional[list[Path]],  # noqa: UP045 - Typer reads the annotation at runtime
+    typer.Option(
+        "--decks",
+        metavar="DIR",
+        help="A folder of YAML decks to add (repeatable; also AWSQUIZ_DECKS).",
+        show_default=False,
+    ),
+]
+ProgressOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--progress",
+        metavar="DIR",
+        help="Where progress is kept (default: the user data folder; also AWSQUIZ_PROGRESS).",
+        show_default=False,
+    ),
+]
+DeckArgs = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Argument(
+        metavar="[DECK]...",
+        help="Deck ids or paths to deck files (default: every deck).",
+        autocompletion=_complete_decks,
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _where(decks: list[Path] | None, progress: Path | None):  # type: ignore[no-untyped-def]
+    from awsquiz.service import Where
+    from awsquiz.ui import warn
+
+    return Where(deck_dirs=tuple(decks or ()), progress=progress, warn=warn)
+
+
+@app.callback()
+def overview(ctx: typer.Context) -> None:
+    """Flashcards and mock exams for AWS security and compliance, in your terminal.
+
+    Run with no command for an overview of your decks and what to do next.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from awsquiz import paths, service
+    from awsquiz.ui.tables import show_overview
+
+    now = paths.now()
+    show_overview(service.list_decks(_where(None, None), now), now)
+
+
+@app.command("decks")
+def decks_command(
+    json_output: JsonOpt = False, decks: DecksOpt = None, progress: ProgressOpt = None
+) -> None:
+    """List decks with their cards and your progress: new, learning, due, mastered.
+
+    [dim]Example:[/dim] awsquiz decks --decks ~/my-decks
+    """
+    from awsquiz import paths, service
+    from awsquiz.ui.tables import print_json, show_decks
+
+    now = paths.now()
+    rows = service.list_decks(_where(decks, progress), now)
+    if json_output:
+        print_json([row.to_dict() for row in rows])
+    else:
+        show_decks(rows, now)
+
+
+@app.command("cards")
+def cards_command(
+    deck: DeckArgs = None,
+    tag: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--tag", "-t", metavar="T", help="Only cards with this tag (repeatable)."),
+    ] = None,
+    json_output: JsonOpt = False,
+    decks: DecksOpt = None,
+) -> None:
+    """List cards; --json gives every field of every card.
+
+    [dim]Example:[/dim] awsquiz cards encryption --tag kms
+    """
+    from awsquiz import service
+    from awsquiz.ui.tables import print_json, show_cards
+
+    cards = service.list_cards(_where(decks, None), deck or [], tag or [])
+    if json_output:
+        print_json([card.to_dict() for card in cards])
+    else:
+        show_cards(cards)
+
+
+@app.command("check")
+def check_command(
+    path: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Deck files or folders (default: every deck folder).",
+            show_default=False,
+        ),
+    ] = None,
+    decks: DecksOpt = None,
+) -> None:
+    """Validate deck files for authors: every problem with file:line:col. Exit 1 on errors.
+
+    [dim]Example:[/dim] awsquiz check decks/
+    """
+    from awsquiz import service
+    from awsquiz.ui.tables import show_check
+
+    report = service.check(_where(decks, None), path or [])
+    show_check(report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,659 @@
+"""YAML deck files to Deck objects: safe parsing, validation with file:line:col, discovery.
+
+The YAML is composed into nodes by libyaml's safe loader and turned into cards here, node by
+node, so that every problem can name its line and column, and so that no tag ever constructs
+anything but plain strings, lists and mappings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from awsquiz.errors import AwsquizError
+from awsquiz.model import Card, CardType, Deck, Problem, Severity
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_EXPANDED_NODES = 1_000_000  # alias expansion budget: refuses "billion laughs"
+MAX_DEPTH = 64
+YAML_SUFFIXES = (".yaml", ".yml")
+
+DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+DECK_KEYS = ("deck", "title", "description", "tags", "cards", "classify")
+CARD_KEYS = (
+    "id", "type", "question", "answer", "accept", "choices", "why",
+    "explanation", "source", "verified", "tags",
+)
+CLASSIFY_KEYS = (
+    "id", "question", "categories", "items", "why", "explanation", "source", "verified", "tags",
+)
+STR = "tag:yaml.org,2002:str"
+SCALAR_TAGS = {
+    STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:timestamp",
+}
+NULL = "tag:yaml.org,2002:null"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+
+
+@dataclass
+class LoadResult:
+    """A deck file's deck (None when it has errors) and every problem found in it."""
+
+    path: str
+    deck: Deck | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+class _Checker:
+    """Walks one file's YAML nodes, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, node: Any, message: str, card: str | None = None) -> None:
+        self._add(node, message, card, Severity.ERROR)
+
+    def warn(self, node: Any, message: str, card: str | None = None) -> None:
+        self._add(node, message, card, Severity.WARNING)
+
+    def _add(self, node: Any, message: str, card: str | None, severity: Severity) -> None:
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (0, 0)
+        self.problems.append(Problem(self.path, line, col, message, card, severity))
+
+    # Typed readers: each returns None (after recording a problem) when the node is unusable.
+
+    def text(self, node: Any, what: str, card: str | None = None) -> str | None:
+        if _is_null(node):
+            return None
+        if not _is_scalar(node) or node.tag not in SCALAR_TAGS:
+            self.error(node, f"{what} must be text, not {_kind(node)}", card)
+            return None
+        return str(node.value)
+
+    def text_list(self, node: Any, what: str, card: str | None = None) -> list[str] | None:
+        """A list of texts; a single text is taken as a list of one."""
+        if _is_null(node):
+            return None
+        if _is_scalar(node):
+            value = self.text(node, what, card)
+            return None if value is None else [value]
+        if node.tag != SEQ:
+            self.error(node, f"{what} must be a list of texts, not {_kind(node)}", card)
+            return None
+        values = [self.text(item, f"each item of {what}", card) for item in node.value]
+        if any(v is None for v in values):
+            return None
+        return [v for v in values if v is not None]
+
+    def mapping(
+        self, node: Any, what: str, allowed: Iterable[str] | None, card: str | None = None
+    ) -> dict[str, tuple[Any, Any]] | None:
+        """A mapping as {key: (key node, value node)}; unknown and repeated keys are problems."""
+        if node.tag != MAP:
+            self.error(node, f"{what} must be a mapping (key: value), not {_kind(node)}", card)
+            return None
+        result: dict[str, tuple[Any, Any]] = {}
+        allowed_keys = tuple(allowed) if allowed is not None else None
+        for key_node, value_node in node.value:
+            key = self.text(key_node, "a key", card)
+            if key is None:
+                continue
+            if allowed_keys is not None and key not in allowed_keys:
+                close = difflib.get_close_matches(key, allowed_keys, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                known = ", ".join(allowed_keys)
+                self.error(key_node, f"unknown key '{key}'{hint}; {what} takes: {known}", card)
+                continue
+            if key in result:
+                self.error(key_node, f"'{key}' is given twice", card)
+                continue
+            result[key] = (key_node, value_node)
+        return result
+
+
+def _is_scalar(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode"
+
+
+def _is_null(node: Any) -> bool:
+    return node is None or (_is_scalar(node) and node.tag == NULL)
+
+
+def _kind(node: Any) -> str:
+    name = type(node).__name__
+    if name == "MappingNode":
+        return "a mapping"
+    if name == "SequenceNode":
+        return "a list"
+    if node.tag == NULL:
+        return "empty"
+    if node.tag not in SCALAR_TAGS:
+        return f"a value tagged {node.tag}"
+    return "text"
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "card"
+
+
+def read_deck_text(path: Path) -> str:
+    """The file's text, or AwsquizError saying which file and what is wrong with it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise AwsquizError(
+                f"{path}: the file is {size / 1e6:.1f} MB; deck files are limited to "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+                hint="split it into several decks",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AwsquizError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise AwsquizError(
+            f"{path}:{line}:{column}: the file is not UTF-8 text "
+            f"(byte 0x{data[exc.start]:02x})",
+            hint="save the deck as UTF-8",
+        ) from None
+
+
+def compose(text: str, path: str) -> Any:
+    """The YAML node tree of one document, parsed by the safe loader (libyaml when present)."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise AwsquizError(f"{where}: YAML syntax error: {what}") from None
+    except yaml.YAMLError as exc:
+        raise AwsquizError(f"{path}: YAML error: {exc}") from None
+    except RecursionError:
+        raise AwsquizError(f"{path}: the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _check_shape(root: Any, checker: _Checker) -> bool:
+    """Refuse recursive aliases, alias bombs and deep nesting before reading any value."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+
+    def size(node: Any, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in on_path:
+            raise _ShapeError(node, "an alias refers to itself")
+        if depth > MAX_DEPTH:
+            raise _ShapeError(node, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+        on_path.add(key)
+        total = 1
+        if type(node).__name__ == "SequenceNode":
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif type(node).__name__ == "MappingNode":
+            for k, v in node.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+        on_path.discard(key)
+        sizes[key] = total
+        if total > MAX_EXPANDED_NODES:
+            raise _ShapeError(
+                node, f"aliases expand to more than {MAX_EXPANDED_NODES:,} values; refused"
+            )
+        return total
+
+    try:
+        size(root, 0)
+    except _ShapeError as exc:
+        checker.error(exc.node, exc.message)
+        return False
+    return True
+
+
+class _ShapeError(Exception):
+    def __init__(self, node: Any, message: str) -> None:
+        self.node = node
+        self.message = message
+
+
+def load_deck_file(path: Path | str) -> LoadResult:
+    """Parse and validate one deck file, reporting every problem in it at once."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        text = read_deck_text(path)
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise AwsquizError(f"{shown}:{line}:1: the file contains a NUL byte; not a text file")
+        root = compose(text, shown)
+    except AwsquizError as exc:
+        return LoadResult(shown, None, [_problem_from_error(shown, exc.message)])
+    checker = _Checker(shown)
+    if root is None or _is_null(root):
+        checker.error(None, "the file is empty; a deck needs 'cards' or 'classify'")
+        return LoadResult(shown, None, checker.problems)
+    if not _check_shape(root, checker):
+        return LoadResult(shown, None, checker.problems)
+    deck = _read_deck(root, path, checker)
+    result = LoadResult(shown, deck, checker.problems)
+    if result.errors:
+        result.deck = None
+    return result
+
+
+def _problem_from_error(path: str, message: str) -> Problem:
+    match = re.match(re.escape(path) + r":(\d+):(\d+): (.*)$", message, re.S)
+    if match:
+        return Problem(path, int(match[1]), int(match[2]), match[3])
+    return Problem(path, 0, 0, message.removeprefix(f"{path}: "))
+
+
+def _read_deck(root: Any, path: Path, checker: _Checker) -> Deck | None:
+    fields = checker.mapping(root, "a deck file", DECK_KEYS)
+    if fields is None:
+        return None
+    deck_id = path.stem
+    if "deck" in fields:
+        deck_id = checker.text(fields["deck"][1], "'deck'") or deck_id
+        id_node = fields["deck"][1]
+    else:
+        id_node = root
+    if not DECK_ID.match(deck_id):
+        checker.error(
+            id_node,
+            f"deck id '{deck_id}' must be lowercase letters, digits and '-'"
+            + ("" if "deck" in fields else " (it comes from the file name; set 'deck:')"),
+        )
+    title = _optional_text(fields, "title", checker) or deck_id
+    description = _optional_text(fields, "description", checker) or ""
+    deck_tags = _optional_list(fields, "tags", checker) or []
+
+    cards: list[Card] = []
+    seen: dict[str, Any] = {}
+    if "cards" not in fields and "classify" not in fields:
+        checker.error(root, "the deck has no 'cards' (or 'classify') list")
+    if "cards" in fields:
+        for item in _items(fields["cards"][1], "'cards'", checker):
+            card = _read_card(item, deck_id, deck_tags, checker)
+            if card is not None:
+                _add_card(card, item, cards, seen, checker)
+    if "classify" in fields:
+        for item in _items(fields["classify"][1], "'classify'", checker):
+            for card, node in _read_classify(item, deck_id, deck_tags, checker):
+                _add_card(card, node, cards, seen, checker)
+    if not cards and not checker.problems:
+        checker.error(root, "the deck has no cards")
+    return Deck(deck_id, title, description, str(path), tuple(cards), tuple(deck_tags))
+
+
+def _items(node: Any, what: str, checker: _Checker) -> Iterator[Any]:
+    if _is_null(node):
+        return
+    if node.tag != SEQ:
+        checker.error(node, f"{what} must be a list, not {_kind(node)}")
+        return
+    yield from node.value
+
+
+def _add_card(
+    card: Card, node: Any, cards: list[Card], seen: dict[str, Any], checker: _Checker
+) -> None:
+    if card.id in seen:
+        if card.id_derived:
+            base, n = card.id, 2
+            while f"{base}-{n}" in seen:
+                n += 1
+            card = _replace_id(card, f"{base}-{n}")
+        else:
+            first = seen[card.id].start_mark.line + 1
+            checker.error(node, f"duplicate card id (first used on line {first})", card.id)
+            return
+    seen[card.id] = node
+    cards.append(card)
+
+
+def _replace_id(card: Card, new_id: str) -> Card:
+    from dataclasses import replace
+
+    return replace(card, id=new_id)
+
+
+def _optional_text(
+    fields: dict[str, tuple[Any, Any]], key: str, checker: _Checker, card: str | None = None
+) -> str | None:
+    if key not in fields:
+        return None
+    return checker.text(fields[key][1], f"'{key}'", card)
+
+
+def _optional_list(
+    fields: dict[str, tuple[Any, Any]], key: str, checker: _Checker, card: str | None = None
+) -> list[str] | None:
+    if key not in fields:
+        return None
+    return checker.text_list(fields[key][1], f"'{key}'", card)
+
+
+def _read_common(
+    fields: dict[str, tuple[Any, Any]], name: str, checker: _Checker
+) -> tuple[str, str, str | None, list[str]]:
+    explanation = _optional_text(fields, "explanation", checker, name) or ""
+    source = _optional_text(fields, "source", checker, name) or ""
+    if source and not re.match(r"^https?://\S+$", source):
+        checker.error(fields["source"][1], f"source '{source}' is not a web address", name)
+    verified = None
+    if "verified" in fields:
+        raw = checker.text(fields["verified"][1], "'verified'", name)
+        if raw is not None:
+            try:
+                verified = date.fromisoformat(raw).isoformat()
+            except ValueError:
+                checker.error(
+                    fields["verified"][1], f"verified '{raw}' is not a date (YYYY-MM-DD)", name
+                )
+    tags = _optional_list(fields, "tags", checker, name) or []
+    return explanation, source, verified, tags
+
+
+def _read_card(node: Any, deck_id: str, deck_tags: list[str], checker: _Checker) -> Card | None:
+    errors_before = len(checker.problems)
+    fields = checker.mapping(node, "a card", CARD_KEYS)
+    if fields is None:
+        return None
+    question = _optional_text(fields, "question", checker)
+    card_id = _optional_text(fields, "id", checker)
+    derived = card_id is None
+    if derived:
+        card_id = slugify(question or "card")
+    name = card_id
+    if not derived and not CARD_ID.match(name or ""):
+        checker.error(
+            fields["id"][1], "a card id must be letters, digits, '-', '_' or '.'", name
+        )
+    if not question or not question.strip():
+        checker.error(node, "missing 'question'", name)
+
+    card_type = CardType.BASIC
+    if "type" in fields:
+        raw_type = checker.text(fields["type"][1], "'type'", name)
+        types = [t.value for t in CardType]
+        if raw_type is not None and raw_type not in types:
+            close = difflib.get_close_matches(raw_type, types, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            checker.error(
+                fields["type"][1],
+                f"type '{raw_type}' is not one of basic, choice, multi{hint}",
+                name,
+            )
+        elif raw_type is not None:
+            card_type = CardType(raw_type)
+
+    choices = _read_choices(fields, card_type, checker, name)
+    answers = _read_answers(node, fields, card_type, choices, checker, name)
+    accept = _optional_list(fields, "accept", checker, name) or []
+    if accept and card_type is not CardType.BASIC:
+        checker.error(fields["accept"][0], "'accept' applies only to basic cards", name)
+    why = _read_why(fields, choices, answers, checker, name)
+    explanation, source, verified, tags = _read_common(fields, name, checker)
+
+    if derived:
+        checker.warn(
+            node, "card has no 'id'; editing its question will reset its progress", name
+        )
+    if not explanation:
+        checker.warn(node, "card has no 'explanation'", name)
+    if not source:
+        checker.warn(node, "card has no 'source'", name)
+    if _has_errors(checker, errors_before) or not question or answers is None:
+        return None
+    return Card(
+        deck=deck_id,
+        id=name or "",
+        type=card_type,
+        question=question,
+        answers=tuple(answers),
+        choices=tuple(choices or ()),
+        accept=tuple(accept),
+        why=why,
+        explanation=explanation,
+        source=source,
+        verified=verified,
+        tags=tuple(dict.fromkeys(deck_tags + tags)),
+        line=node.start_mark.line + 1,
+        id_derived=derived,
+    )
+
+
+def _has_errors(checker: _Checker, since: int) -> bool:
+    return any(p.severity is Severity.ERROR for p in checker.problems[since:])
+
+
+def _read_choices(
+    fields: dict[str, tuple[Any, Any]], card_type: CardType, checker: _Checker, name: str | None
+) -> list[str] | None:
+    if card_type is CardType.BASIC:
+        if "choices" in fields:
+            checker.error(
+                fields["choices"][0], "'choices' needs 'type: choice' or 'type: multi'", name
+            )
+        return None
+    if "choices" not in fields:
+        return None  # reported with the answer, which then has nothing to match
+    node = fields["choices"][1]
+    choices = checker.text_list(node, "'choices'", name)
+    if choices is None:
+        return None
+    if len(choices) < 2:
+        checker.error(node, f"a {card_type.value} card needs at least 2 choices", name)
+    folded: dict[str, int] = {}
+    for index, choice in enumerate(choices):
+        key = choice.strip().casefold()
+        if key in folded:
+            checker.error(_child(node, index), f"choice '{choice}' is listed twice", name)
+        folded[key] = index
+    return choices
+
+
+def _child(node: Any, index: int) -> Any:
+    if node.tag == SEQ and index < len(node.value):
+        return node.value[index]
+    return node
+
+
+def _read_answers(
+    card_node: Any,
+    fields: dict[str, tuple[Any, Any]],
+    card_type: CardType,
+    choices: list[str] | None,
+    checker: _Checker,
+    name: str | None,
+) -> list[str] | None:
+    if card_type is not CardType.BASIC and "choices" not in fields:
+        checker.error(card_node, f"a {card_type.value} card needs 'choices'", name)
+    if "answer" not in fields or _is_null(fields["answer"][1]):
+        checker.error(card_node, "missing 'answer'", name)
+        return None
+    node = fields["answer"][1]
+    if card_type is CardType.MULTI:
+        answers = checker.text_list(node, "'answer'", name)
+        if answers is None:
+            return None
+        if len(answers) < 2:
+            checker.error(
+                node,
+                "a multi card needs a list of at least 2 right answers "
+                "(use 'type: choice' for one)",
+                name,
+            )
+        if len(set(answers)) != len(answers):
+            checker.error(node, "an answer is listed twice", name)
+    else:
+        answer = checker.text(node, "'answer'", name)
+        if answer is None:
+            return None
+        if not answer.strip():
+            checker.error(node, "'answer' is empty", name)
+        answers = [answer]
+    if choices is not None:
+        for index, answer in enumerate(answers):
+            if answer not in choices:
+                close = difflib.get_close_matches(answer, choices, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                target = _child(node, index) if card_type is CardType.MULTI else node
+                checker.error(target, f"answer '{answer}' is not one of its choices{hint}", name)
+        if card_type is CardType.MULTI and choices and set(answers) >= set(choices):
+            checker.error(node, "every choice is an answer; add a wrong choice", name)
+    return answers
+
+
+def _read_why(
+    fields: dict[str, tuple[Any, Any]],
+    choices: list[str] | None,
+    answers: list[str] | None,
+    checker: _Checker,
+    name: str | None,
+) -> dict[str, str]:
+    if "why" not in fields:
+        return {}
+    node = fields["why"][1]
+    if choices is None:
+        checker.error(fields["why"][0], "'why' explains wrong choices; the card has none", name)
+        return {}
+    why_fields = checker.mapping(node, "'why'", None, name)
+    why: dict[str, str] = {}
+    for key, (key_node, value_node) in (why_fields or {}).items():
+        if key not in choices:
+            checker.error(key_node, f"why '{key}': not one of the card's choices", name)
+        elif answers and key in answers:
+            checker.error(key_node, f"why '{key}': that choice is a right answer", name)
+        value = checker.text(value_node, f"why '{key}'", name)
+        if value is not None:
+            why[key] = value
+    return why
+
+
+def _read_classify(
+    node: Any, deck_id: str, deck_tags: list[str], checker: _Checker
+) -> Iterator[tuple[Card, Any]]:
+    """The classify shorthand: one choice card per item, all with the same categories."""
+    errors_before = len(checker.problems)
+    fields = checker.mapping(node, "a classify block", CLASSIFY_KEYS)
+    if fields is None:
+        return
+    prefix = _optional_text(fields, "id", checker)
+    template = _optional_text(fields, "question", checker)
+    name = prefix or "classify"
+    if not template:
+        checker.error(node, "missing 'question' (use {item} where the item goes)", name)
+    elif "{item}" not in template:
+        checker.error(fields["question"][1], "the question needs {item} where the item goes", name)
+    categories = None
+    if "categories" not in fields:
+        checker.error(node, "missing 'categories'", name)
+    else:
+        categories = checker.text_list(fields["categories"][1], "'categories'", name)
+        if categories is not None and len(categories) < 2:
+            checker.error(fields["categories"][1], "needs at least 2 categories", name)
+    explanation, source, verified, tags = _read_common(fields, name, checker)
+    why_node = fields.get("why")
+    why_fields = checker.mapping(why_node[1], "'why'", None, name) if why_node else {}
+    why: dict[str, str] = {}
+    for key, (key_node, value_node) in (why_fields or {}).items():
+        if categories is not None and key not in categories:
+            checker.error(key_node, f"why '{key}': not one of the categories", name)
+        value = checker.text(value_node, f"why '{key}'", name)
+        if value is not None:
+            why[key] = value
+    if prefix is None:
+        checker.warn(node, "classify block has no 'id'; its cards' ids come from the items")
+    if not explanation:
+        checker.warn(node, "classify block has no 'explanation'", name)
+    if not source:
+        checker.warn(node, "classify block has no 'source'", name)
+    items = checker.mapping(fields["items"][1], "'items'", None, name) if "items" in fields else None
+    if "items" not in fields:
+        checker.error(node, "missing 'items' (item: category)", name)
+    if _has_errors(checker, errors_before) or not template or categories is None:
+        return
+    for item, (key_node, value_node) in (items or {}).items():
+        card_id = f"{prefix}-{slugify(item)}" if prefix else slugify(item)
+        category = checker.text(value_node, f"the category of '{item}'", card_id)
+        if category is None:
+            continue
+        if category not in categories:
+            close = difflib.get_close_matches(category, categories, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            checker.error(value_node, f"'{category}' is not one of the categories{hint}", card_id)
+            continue
+        card = Card(
+            deck=deck_id,
+            id=card_id,
+            type=CardType.CHOICE,
+            question=template.replace("{item}", item),
+            answers=(category,),
+            choices=tuple(categories),
+            why={k: v for k, v in why.items() if k != category},
+            explanation=explanation,
+            source=source,
+            verified=verified,
+            tags=tuple(dict.fromkeys(deck_tags + tags)),
+            line=key_node.start_mark.line + 1,
+        )
+        yield card, key_node
+
+
+# Discovery ----------------------------------------------------------------------------------
+
+
+def deck_files(folder: Path) -> list[Path]:
+    """Every YAML file under a folder, sorted; symbolic links to folders are not followed."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES)]
+    return found
+
+
+def files_in(paths: Iterable[Path]) -> list[Path]:
+    """Deck files named by paths: files as given, folders searched; unique by real path."""
+    seen: set[str] = set()
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            candidates = deck_files(path)
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise AwsquizError(f"{path}: no such file or folder")
+        for candidate in candidates:
+            real = os.path.realpath(candidate)
+            if real not in seen:
+                seen.add(real)
+                result.append(candidate)
+    return result

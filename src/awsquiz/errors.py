@@ -1,0 +1,29 @@
+"""The one user-facing error type; the CLI turns it into a message and an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from awsquiz.model import Problem
+
+EXIT_FAILURE = 1  # a failure the user can fix: invalid deck, unreadable progress
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class AwsquizError(Exception):
+    """A failure the user can act on. `problems` lists every deck problem found at once."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        exit_code: int = EXIT_FAILURE,
+        problems: Sequence[Problem] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.exit_code = exit_code
+        self.problems = tuple(problems)

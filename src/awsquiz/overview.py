@@ -1,0 +1,60 @@
+"""Per-deck counts for `awsquiz decks` and the bare `awsquiz` overview."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from awsquiz.model import CardProgress, Deck
+from awsquiz.paths import iso
+
+MASTERED_DAYS = 21.0
+LEARNING_STATES = (1, 3)  # fsrs State.Learning, State.Relearning
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    id: str
+    title: str
+    cards: int
+    new: int
+    learning: int
+    due: int
+    mastered: int
+    last_studied: str | None
+    path: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def summarize(
+    decks: Sequence[Deck], progress: Mapping[str, CardProgress], now: datetime
+) -> list[DeckSummary]:
+    now_text = iso(now)
+    rows = []
+    for deck in decks:
+        new = learning = due = mastered = 0
+        last: str | None = None
+        for card in deck.cards:
+            entry = progress.get(card.key)
+            if entry is None:
+                new += 1
+                continue
+            state = entry.state
+            if state.state in LEARNING_STATES:
+                learning += 1
+            if state.due <= now_text:
+                due += 1
+            if (state.stability or 0.0) >= MASTERED_DAYS:
+                mastered += 1
+            if last is None or entry.last_time > last:
+                last = entry.last_time
+        rows.append(
+            DeckSummary(
+                deck.id, deck.title, len(deck.cards), new, learning, due, mastered, last,
+                deck.path,
+            )
+        )
+    return rows

@@ -1,0 +1,84 @@
+"""Where things live and what time it is: deck folders, progress, cache, the clock.
+
+Every environment variable of the contract is read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from awsquiz.errors import EXIT_USAGE, AwsquizError
+
+APP = "awsquiz"
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with the package (inside the wheel), or the repository's decks/."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "bundled_decks"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "decks"
+
+
+def deck_dirs(extra: list[Path] | None = None) -> list[Path]:
+    """Bundled decks, then AWSQUIZ_DECKS folders, then --decks folders."""
+    dirs = [bundled_decks_dir()]
+    env = os.environ.get("AWSQUIZ_DECKS", "")
+    dirs += [Path(part).expanduser() for part in env.split(os.pathsep) if part]
+    dirs += list(extra or [])
+    return dirs
+
+
+def progress_dir(override: Path | None = None) -> Path:
+    if override is not None:
+        return override.expanduser()
+    env = os.environ.get("AWSQUIZ_PROGRESS")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP, appauthor=False))
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("AWSQUIZ_CACHE")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP, appauthor=False))
+
+
+def now() -> datetime:
+    """The current time, aware, in the learner's offset; AWSQUIZ_NOW pins it."""
+    pinned = os.environ.get("AWSQUIZ_NOW")
+    if not pinned:
+        return datetime.now(timezone.utc).astimezone()
+    try:
+        value = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise AwsquizError(
+            f"AWSQUIZ_NOW={pinned!r} is not an ISO 8601 time with an offset",
+            hint="for example AWSQUIZ_NOW=2026-11-28T09:00:00+00:00",
+            exit_code=EXIT_USAGE,
+        )
+    return value
+
+
+def utc(moment: datetime) -> datetime:
+    """The same instant with tzinfo exactly timezone.utc, as the fsrs library needs."""
+    return moment.astimezone(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """A fixed-width UTC timestamp: such strings sort in time order, so counts need no parsing."""
+    return utc(moment).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)

@@ -1,0 +1,69 @@
+"""The terminal layer: the only code that imports Rich or reads the learner's keyboard.
+
+Card text always reaches the screen through `inert()`, as Rich `Text`, never as markup: a
+deck's `[bold]` or escape sequence is shown as the characters it is.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from awsquiz.errors import AwsquizError
+
+# C0 and C1 controls (but newline and tab), DEL, and the invisible format characters that
+# reorder or hide text (bidirectional overrides, zero-width characters, BOM).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def inert(text: str) -> str:
+    """Text with every control or hidden character shown as a visible escape (\\x1b)."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def console(file: TextIO | None = None) -> Console:
+    from rich.console import Console
+
+    return Console(file=file, highlight=False, markup=False, emoji=False, soft_wrap=False)
+
+
+def is_terminal(stream: TextIO | None = None) -> bool:
+    stream = stream or sys.stdout
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Columns aligned with spaces, for output that is piped or read by another program."""
+    cells = [[inert(str(c)) for c in headers]] + [[inert(str(c)) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def print_error(error: AwsquizError, stream: TextIO | None = None) -> None:
+    """The one place an error reaches the learner: plain text on stderr, every problem listed."""
+    out = stream or sys.stderr
+    for problem in error.problems:
+        print(inert(str(problem)), file=out)
+    print(f"error: {inert(error.message)}", file=out)
+    if error.hint:
+        print(f"  {inert(error.hint)}", file=out)
+
+
+def warn(message: str) -> None:
+    print(f"warning: {inert(message)}", file=sys.stderr)

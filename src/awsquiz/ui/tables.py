@@ -1,0 +1,112 @@
+"""Listings: decks, cards and deck-check reports, as Rich tables, plain text or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, TextIO
+
+from awsquiz.ui import console, inert, is_terminal, plain_table
+from awsquiz.ui.text import ago
+
+if TYPE_CHECKING:
+    from awsquiz.model import Card
+    from awsquiz.overview import DeckSummary
+    from awsquiz.service import CheckReport
+
+
+def print_json(data: object, out: TextIO | None = None) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False), file=out or sys.stdout)
+
+
+def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    if not rows:
+        print("No decks found. Add a folder of YAML decks with --decks DIR.", file=out)
+        return
+    headers = ["deck", "title", "cards", "new", "learning", "due", "mastered", "last studied"]
+    body = [
+        [r.id, r.title, r.cards, r.new, r.learning, r.due, r.mastered, ago(r.last_studied, now)]
+        for r in rows
+    ]
+    if not is_terminal(out):
+        print(plain_table(headers, body), file=out)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for index, header in enumerate(headers):
+        table.add_column(header, justify="right" if 2 <= index <= 6 else "left")
+    for row, summary in zip(body, rows):
+        cells = [Text(inert(str(c))) for c in row]
+        if summary.due:
+            cells[5].stylize("bold yellow")
+        table.add_row(*cells)
+    term = console(out)
+    term.print(table)
+    due = sum(r.due for r in rows)
+    new = sum(r.new for r in rows)
+    hint = f"{due} due" if due else "nothing due"
+    term.print(Text(f"\n{hint}, {new} new · study with: awsquiz study [DECK]", style="dim"))
+
+
+def show_cards(cards: Sequence[Card], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    if not cards:
+        print("No cards match.", file=out)
+        return
+    headers = ["deck", "id", "type", "question", "answer"]
+    body = [[c.deck, c.id, c.type.value, c.question, c.answer] for c in cards]
+    if not is_terminal(out):
+        flat = [[" ".join(str(cell).split()) for cell in row] for row in body]
+        print(plain_table(headers, flat), file=out)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(header_style="bold", show_lines=False, expand=True)
+    table.add_column("deck", no_wrap=True, style="cyan")
+    table.add_column("id", no_wrap=True)
+    table.add_column("type", no_wrap=True, style="dim")
+    table.add_column("question", ratio=3)
+    table.add_column("answer", ratio=1, style="green")
+    for row in body:
+        table.add_row(*[Text(inert(str(cell))) for cell in row])
+    term = console(out)
+    term.print(table)
+    term.print(Text(f"{len(cards)} cards", style="dim"))
+
+
+def show_check(report: CheckReport, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    for problem in report.problems:
+        print(inert(str(problem)), file=out)
+    summary = (
+        f"checked {report.files} file{'s' if report.files != 1 else ''}: "
+        f"{report.decks} deck{'s' if report.decks != 1 else ''}, {report.cards} cards, "
+        f"{report.errors} error{'s' if report.errors != 1 else ''}, "
+        f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+    )
+    print(summary, file=out)
+
+
+def show_overview(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = None) -> None:
+    """What bare `awsquiz` prints: where the learner stands and what to run next."""
+    out = out or sys.stdout
+    due = sum(r.due for r in rows)
+    new = sum(r.new for r in rows)
+    cards = sum(r.cards for r in rows)
+    print(f"awsquiz: {len(rows)} decks, {cards} cards; {due} due now, {new} new.", file=out)
+    print("", file=out)
+    if due or new:
+        print("  awsquiz study            study what is due, then a few new cards", file=out)
+    else:
+        print("  nothing is due; come back later, or: awsquiz study --all", file=out)
+    print("  awsquiz decks            list the decks and your progress in each", file=out)
+    print("  awsquiz review           drill the cards you missed", file=out)
+    print("  awsquiz exam             sit a timed mock exam", file=out)
+    print("  awsquiz stats            see where you stand", file=out)
+    print("  awsquiz --help           every command and option", file=out)
