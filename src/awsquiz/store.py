@@ -1,0 +1,678 @@
+"""The review log and the card states on disk: append-only, lock-safe, versioned.
+
+Layout of a progress folder:
+
+- ``reviews-<machine>.jsonl``: this machine's append-only review log, one JSON object per
+  answer. Every ``reviews-*.jsonl`` in the folder is read, so a file syncer never sees two
+  machines writing one file.
+- ``snapshot-<machine>.json``: a cache of every card's progress and of how many bytes of each
+  log it covers (``{"version": 1, "logs": {name: {"offset": n, "head": sha256}}, "cards":
+  {...}}``). It can always be rebuilt from the logs; opening the store reads it and then only
+  the bytes each log gained since.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import re
+import socket
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+from awsquiz.errors import AwsquizError
+from awsquiz.model import CardProgress, ProgressDict, Review, ReviewDict
+
+try:  # POSIX only; without it appends still use O_APPEND, just unlocked
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+LOG_VERSION = 1
+SNAPSHOT_VERSION = 1
+HEAD_BYTES = 256
+LOG_GLOB = "reviews-*.jsonl"
+# Leave this much room on the disk before a session starts (a few thousand answers).
+MIN_FREE_BYTES = 1 << 20
+
+Warn = Callable[[str], None]
+
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_RECORD_START = '{"v":'
+_TORN = "skipped an incomplete answer (the program stopped while saving it)"
+_BAD_LINE_HINT = (
+    "the file was not changed. Open it in a text editor, fix or delete that line "
+    "(keep a copy first), then run the command again"
+)
+
+
+def _ignore(message: str) -> None:
+    return None
+
+
+def new_review_id() -> str:
+    """A unique id for one answer: 96 random bits as hex."""
+    return os.urandom(12).hex()
+
+
+def machine_name(machine: str | None = None) -> str:
+    """This machine's name for file names: AWSQUIZ_MACHINE or the hostname, as [a-z0-9-]."""
+    raw = machine if machine is not None else os.environ.get("AWSQUIZ_MACHINE") or ""
+    if not raw:
+        try:
+            raw = socket.gethostname()
+        except OSError:  # pragma: no cover - no hostname at all
+            raw = ""
+    name = re.sub(r"[^a-z0-9-]+", "-", raw.lower()).strip("-")
+    return name or "local"
+
+
+def log_files(folder: Path) -> list[Path]:
+    """Every review log in a progress folder, by name."""
+    try:
+        return sorted(p for p in folder.glob(LOG_GLOB) if p.is_file())
+    except OSError as exc:
+        raise _io_error(folder, "could not list the progress folder", exc) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading log lines
+
+
+def _is_torn(line: bytes, exc: ValueError) -> bool:
+    """True if a line that failed to parse looks like a record cut short by a crash."""
+    text = line.decode("utf-8", "replace").rstrip()
+    if not (text.startswith(_RECORD_START) or _RECORD_START.startswith(text)):
+        return False
+    if not text.endswith("}"):
+        return True
+    # A cut that happens to fall just after a "}" (the end of the nested state): the parser
+    # ran out of input rather than meeting something wrong.
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")
+    return False
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+def _is_num(value: object) -> bool:
+    return type(value) is int or type(value) is float
+
+
+def _check_state(state: object) -> str | None:
+    if type(state) is not dict:
+        return 'field "state" should be an object with the card\'s scheduler state'
+    if not _is_int(state.get("state")):
+        return 'field "state.state" should be a whole number'
+    step = state.get("step")
+    if step is not None and not _is_int(step):
+        return 'field "state.step" should be a whole number or null'
+    for name in ("stability", "difficulty"):
+        value = state.get(name)
+        if value is not None and not _is_num(value):
+            return f'field "state.{name}" should be a number or null'
+    if type(state.get("due")) is not str:
+        return 'field "state.due" should be a time (text)'
+    last = state.get("last_review")
+    if last is not None and type(last) is not str:
+        return 'field "state.last_review" should be a time (text) or null'
+    for name in ("reps", "lapses"):
+        if name in state and not _is_int(state[name]):
+            return f'field "state.{name}" should be a whole number'
+    return None
+
+
+def _check_record(obj: object) -> str | None:
+    """What is wrong with one parsed log record, or None if it is a valid review."""
+    if type(obj) is not dict:
+        return "not a review record (expected a JSON object)"
+    version = obj.get("v")
+    if type(version) is not int or version < 1:
+        return 'field "v" (the log format version) is missing or not a positive whole number'
+    if version > LOG_VERSION:
+        return (
+            f"written by a newer awsquiz (log format version {version}; "
+            f"this version reads up to {LOG_VERSION})"
+        )
+    for name in ("id", "deck", "card", "time"):
+        value = obj.get(name)
+        if type(value) is not str or not value:
+            return f'field "{name}" is missing or not text'
+    try:
+        datetime.fromisoformat(obj["time"])
+    except ValueError:
+        return f'field "time" is not an ISO 8601 time: {obj["time"]!r}'
+    rating = obj.get("rating")
+    if type(rating) is not int or not 1 <= rating <= 4:
+        return 'field "rating" should be 1, 2, 3 or 4'
+    if "right" not in obj or obj["right"] not in (True, False, None):
+        return 'field "right" should be true, false or null'
+    picked = obj.get("picked")
+    if (
+        picked is not None
+        and type(picked) is not str
+        and (type(picked) is not list or any(type(item) is not str for item in picked))
+    ):
+        return 'field "picked" should be text, a list of texts, or null'
+    if "ms" in obj and not _is_num(obj["ms"]):
+        return 'field "ms" should be a number'
+    if "kind" in obj and type(obj["kind"]) is not str:
+        return 'field "kind" should be text'
+    return _check_state(obj.get("state"))
+
+
+class _Lines:
+    """Line numbers of a chunk of a log that starts at byte `offset`, counted only if needed."""
+
+    def __init__(self, path: Path, offset: int) -> None:
+        self.path = path
+        self.offset = offset
+        self._base: int | None = 0 if offset == 0 else None
+
+    def where(self, index: int) -> str:
+        if self._base is None:
+            try:
+                with open(self.path, "rb") as handle:
+                    self._base = handle.read(self.offset).count(b"\n")
+            except OSError:
+                self._base = 0
+        return f"{self.path}:{self._base + index + 1}"
+
+
+def _parse_records(
+    path: Path, data: bytes, offset: int, warn: Warn
+) -> tuple[list[ReviewDict], int]:
+    """The valid records in `data` (bytes of `path` from `offset`) and how many bytes of
+    complete lines they cover. Torn lines are skipped with a warning; any other bad line
+    raises AwsquizError naming the file and line."""
+    lines = data.split(b"\n")
+    tail = lines.pop()  # b"" when the data ends with a newline
+    consumed = len(data) - len(tail)
+    where = _Lines(path, offset)
+    loads = json.loads
+    check = _check_record
+    records: list[Any] = []
+    append = records.append
+    for index, line in enumerate(lines):
+        try:
+            obj = loads(line)
+        except ValueError as exc:
+            if _is_torn(line, exc):
+                warn(f"{where.where(index)}: {_TORN}")
+                continue
+            raise _bad_line(where.where(index), "not valid JSON (the line is damaged)") from exc
+        problem = check(obj)
+        if problem is not None:
+            raise _bad_line(where.where(index), problem)
+        append(obj)
+    if tail.strip():
+        # The last line has no newline yet: a crash cut it short, or it lacks only the newline.
+        index = len(lines)
+        try:
+            obj = loads(tail)
+        except ValueError as exc:
+            if _is_torn(tail, exc):
+                warn(f"{where.where(index)}: {_TORN}")
+                return records, consumed
+            raise _bad_line(where.where(index), "not valid JSON (the line is damaged)") from exc
+        problem = check(obj)
+        if problem is not None:
+            raise _bad_line(where.where(index), problem)
+        append(obj)  # complete but unterminated: used, yet not counted as consumed
+    return records, consumed
+
+
+def _bad_line(where: str, problem: str) -> AwsquizError:
+    if problem.startswith("written by a newer awsquiz"):
+        hint = (
+            "upgrade awsquiz (pip install --upgrade awsquiz) to read it; "
+            "the file was not changed"
+        )
+    else:
+        hint = _BAD_LINE_HINT
+    return AwsquizError(f"{where}: {problem}", hint=hint)
+
+
+def read_log(path: Path, warn: Warn = _ignore) -> list[Review]:
+    """Every valid review in one log (or exported) file, in file order."""
+    data = _read_from(path, 0)
+    records, _ = _parse_records(path, data, 0, warn)
+    return [Review.from_dict(record) for record in records]
+
+
+def _read_from(path: Path, offset: int) -> bytes:
+    """The bytes of `path` from `offset`, read under a shared lock so that a local writer's
+    half-written line is never seen."""
+    try:
+        with open(path, "rb") as handle:
+            locked = _lock(handle.fileno(), shared=True)
+            try:
+                handle.seek(offset)
+                return handle.read()
+            finally:
+                if locked:
+                    _unlock(handle.fileno())
+    except OSError as exc:
+        raise _io_error(path, "could not read the review log", exc) from exc
+
+
+def _head(path: Path, length: int) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read(length)).hexdigest()
+    except OSError:
+        return None
+
+
+def _lock(fd: int, *, shared: bool = False) -> bool:
+    if fcntl is None:  # pragma: no cover - Windows
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+    except OSError:  # a file system without locks: carry on with O_APPEND alone
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if fcntl is not None:
+        with contextlib.suppress(OSError):  # closing the file unlocks it anyway
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors and atomic writes
+
+
+def _io_error(path: Path, what: str, exc: OSError) -> AwsquizError:
+    reason = exc.strerror or str(exc)
+    code = exc.errno
+    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", -1):
+        hint = "free some disk space, then run the command again"
+    elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = (
+            "make the folder writable, or keep progress elsewhere with --progress DIR "
+            "or AWSQUIZ_PROGRESS"
+        )
+    elif code in (errno.ENOENT, errno.ENOTDIR):
+        hint = "check that the path exists and is a folder, or choose another with --progress DIR"
+    else:
+        hint = "check the disk and the folder's permissions, then run the command again"
+    return AwsquizError(f"{path}: {what}: {reason}", hint=hint)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a new or renamed entry in `folder` survive a power cut (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:  # pragma: no cover - regular files raise instead
+            raise OSError(errno.EIO, "nothing was written")
+        view = view[written:]
+
+
+def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write a whole file so that readers see the old one or the new one, never half of it.
+
+    Raises FileExistsError if `overwrite` is false and `path` exists, OSError otherwise.
+    """
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if overwrite:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)  # fails if `path` exists, atomically
+            except FileExistsError:
+                raise
+            except OSError as exc:  # a file system without hard links
+                if path.exists():
+                    raise FileExistsError(
+                        errno.EEXIST, os.strerror(errno.EEXIST), str(path)
+                    ) from exc
+                os.replace(temp, path)
+        _fsync_dir(path.parent)
+    finally:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        except OSError:  # pragma: no cover
+            pass
+
+
+def dumps_review(review: Review) -> bytes:
+    """One log line, newline included."""
+    text = json.dumps(review.to_dict(LOG_VERSION), separators=(",", ":"))
+    return text.encode("ascii") + b"\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Folding reviews into progress
+
+
+def fold(progress: dict[str, CardProgress], records: Iterable[ReviewDict]) -> None:
+    """Fold log records into `progress` in place: the newest review by (time, id) gives a
+    card's state, the oldest its first time. Order and duplicates do not matter."""
+    newest: dict[str, ReviewDict] = {}
+    oldest: dict[str, ReviewDict] = {}
+    for record in records:
+        key = record["deck"] + "/" + record["card"]
+        best = newest.get(key)
+        if best is None:
+            newest[key] = oldest[key] = record
+            continue
+        if (record["time"], record["id"]) > (best["time"], best["id"]):
+            newest[key] = record
+        if record["time"] < oldest[key]["time"]:
+            oldest[key] = record
+    for key, record in newest.items():
+        review = Review.from_dict(record)
+        current = progress.get(key)
+        current = CardProgress.first(review) if current is None else current.updated(review)
+        first = oldest[key]
+        if first is not record:
+            current = current.updated(Review.from_dict(first))
+        progress[key] = current
+
+
+def progress_of(reviews: Iterable[Review]) -> dict[str, CardProgress]:
+    """Each card's progress from a set of reviews (the reference fold)."""
+    progress: dict[str, CardProgress] = {}
+    for review in reviews:
+        current = progress.get(review.key)
+        progress[review.key] = (
+            CardProgress.first(review) if current is None else current.updated(review)
+        )
+    return progress
+
+
+def _snapshot_shape(data: object) -> tuple[dict[str, tuple[int, str]], dict[str, CardProgress]]:
+    """The logs and cards of a snapshot; ValueError if it is not one this version wrote."""
+    if type(data) is not dict or data.get("version") != SNAPSHOT_VERSION:
+        raise ValueError("not a snapshot of this version")
+    raw_logs, raw_cards = data.get("logs"), data.get("cards")
+    if type(raw_logs) is not dict or type(raw_cards) is not dict:
+        raise ValueError("no logs or cards")
+    logs: dict[str, tuple[int, str]] = {}
+    for name, entry in raw_logs.items():
+        if (
+            "/" in name
+            or "\\" in name
+            or not (name.startswith("reviews-") and name.endswith(".jsonl"))
+            or type(entry) is not dict
+            or not _is_int(entry.get("offset"))
+            or entry["offset"] < 0
+            or type(entry.get("head")) is not str
+        ):
+            raise ValueError(f"bad log entry {name!r}")
+        logs[name] = (entry["offset"], entry["head"])
+    cards: dict[str, CardProgress] = {}
+    for key, entry in raw_cards.items():
+        if type(entry) is not dict:
+            raise ValueError(f"bad card {key!r}")
+        try:
+            card = CardProgress.from_dict(cast(ProgressDict, entry))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"bad card {key!r}") from exc
+        if not all(type(t) is str for t in (card.last_id, card.last_time, card.first_time)):
+            raise ValueError(f"bad card {key!r}")
+        cards[key] = card
+    return logs, cards
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+
+
+class Store:
+    """One progress folder: this machine's log for writing, every machine's log for reading,
+    and the card progress they add up to."""
+
+    def __init__(self, folder: Path, machine: str, warn: Warn) -> None:
+        self.folder = folder
+        self.machine = machine
+        self.log_path = folder / f"reviews-{machine}.jsonl"
+        self.snapshot_path = folder / f"snapshot-{machine}.json"
+        self.warn = warn
+        self.progress: dict[str, CardProgress] = {}
+        # log file name -> (bytes consumed, sha256 of the first min(offset, 256) bytes)
+        self._logs: dict[str, tuple[int, str]] = {}
+        self._loaded = False  # whether _logs and progress hold a usable snapshot
+        self.rebuilt = False  # whether the last open/catch-up had to replay every log
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        folder: Path,
+        *,
+        machine: str | None = None,
+        warn: Warn = _ignore,
+    ) -> Store:
+        """Open a progress folder (created if missing): read the snapshot, then catch up with
+        the bytes each log gained since; rebuild from the logs if the snapshot is missing,
+        damaged, of another version or out of date."""
+        folder = Path(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _io_error(folder, "could not create the progress folder", exc) from exc
+        if not folder.is_dir():
+            raise AwsquizError(
+                f"{folder}: the progress folder is not a folder",
+                hint="choose another with --progress DIR or AWSQUIZ_PROGRESS",
+            )
+        store = cls(folder, machine_name(machine), warn)
+        store._load_snapshot()
+        store.catch_up()
+        if store.rebuilt and store._logs:
+            # A cache: next time starts fast; a read-only folder simply goes without.
+            with contextlib.suppress(OSError):
+                store._write_snapshot()
+        return store
+
+    def _load_snapshot(self) -> None:
+        try:
+            raw = self.snapshot_path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError:
+            return  # unreadable cache: rebuild from the logs
+        try:
+            logs, cards = _snapshot_shape(json.loads(raw))
+        except ValueError:
+            return
+        self._logs, self.progress, self._loaded = logs, cards, True
+
+    def _stale(self, logs: list[Path]) -> bool:
+        present = {path.name: path for path in logs}
+        for name, (offset, head) in self._logs.items():
+            path = present.get(name)
+            if path is None:
+                return True  # a log the cache counted is gone
+            try:
+                size = path.stat().st_size
+            except OSError:
+                return True
+            if size < offset or _head(path, min(offset, HEAD_BYTES)) != head:
+                return True  # rewritten or replaced
+        return False
+
+    def catch_up(self) -> None:
+        """Fold in what every log gained since it was last read (all of it for a new log);
+        start over from the logs if one was rewritten or removed. Nothing changes if a log
+        holds a bad line (AwsquizError)."""
+        logs = log_files(self.folder)
+        self.rebuilt = not self._loaded or self._stale(logs)
+        if self.rebuilt:
+            progress: dict[str, CardProgress] = {}
+            known: dict[str, tuple[int, str]] = {}
+        else:
+            progress = dict(self.progress)
+            known = dict(self._logs)
+        for path in logs:
+            offset = known.get(path.name, (0, ""))[0]
+            # While the head is not yet full, read from the start to hash it from the same bytes.
+            start = offset if offset >= HEAD_BYTES else 0
+            data = _read_from(path, start)
+            records, consumed = _parse_records(path, data[offset - start :], offset, self.warn)
+            fold(progress, records)
+            end = offset + consumed
+            if offset >= HEAD_BYTES:
+                head = known[path.name][1]
+            else:
+                head = hashlib.sha256(data[: min(end, HEAD_BYTES)]).hexdigest()
+            known[path.name] = (end, head)
+        if self.rebuilt:
+            # Reviews this process appended are in its log, so nothing in memory is lost.
+            self.progress.clear()
+        self.progress.update(progress)
+        self._logs = known
+        self._loaded = True
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def ensure_writable(self) -> None:
+        """Raise AwsquizError now if answers could not be saved, before a session starts."""
+        try:
+            fd = self._open_log()
+            os.close(fd)
+        except OSError as exc:
+            raise _io_error(self.log_path, "answers could not be saved", exc) from exc
+        try:
+            stats = os.statvfs(self.folder)
+        except (OSError, AttributeError):  # pragma: no cover - no statvfs (Windows)
+            return
+        if stats.f_bavail * stats.f_frsize < MIN_FREE_BYTES:
+            raise AwsquizError(
+                f"{self.folder}: answers could not be saved: the disk is full",
+                hint="free some disk space, then run the command again",
+            )
+
+    def _open_log(self) -> int:
+        flags = os.O_RDWR | os.O_APPEND | _O_BINARY | _O_CLOEXEC
+        try:
+            return os.open(self.log_path, flags)
+        except FileNotFoundError:
+            fd = os.open(self.log_path, flags | os.O_CREAT, 0o644)
+            _fsync_dir(self.folder)
+            return fd
+
+    def append(self, review: Review) -> None:
+        """Save one answer: one line appended to this machine's log and fsynced, in time that
+        does not depend on the length of the history."""
+        self.append_many([review])
+
+    def append_many(self, reviews: Iterable[Review]) -> int:
+        """Save several answers with one write and one fsync; returns how many."""
+        items = list(reviews)
+        if not items:
+            return 0
+        data = b"".join(dumps_review(review) for review in items)
+        try:
+            fd = self._open_log()
+        except OSError as exc:
+            raise _io_error(self.log_path, "could not save the answer", exc) from exc
+        try:
+            locked = _lock(fd)
+            try:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    data = b"\n" + data  # after a torn line: start on a fresh line
+                if len(items) == 1:
+                    written = os.write(fd, data)
+                    if written != len(data):
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                else:
+                    _write_all(fd, data)
+                os.fsync(fd)
+            finally:
+                if locked:
+                    _unlock(fd)
+        except OSError as exc:
+            raise _io_error(self.log_path, "could not save the answer", exc) from exc
+        finally:
+            os.close(fd)
+        progress = self.progress
+        for review in items:
+            current = progress.get(review.key)
+            progress[review.key] = (
+                CardProgress.first(review) if current is None else current.updated(review)
+            )
+        return len(items)
+
+    def save_snapshot(self) -> None:
+        """Catch up with every log, then write the snapshot atomically."""
+        self.catch_up()
+        try:
+            self._write_snapshot()
+        except OSError as exc:
+            error = _io_error(self.snapshot_path, "could not save the snapshot", exc)
+            error.hint += " (answers are safe in the review log; the snapshot is a cache)"
+            raise error from exc
+
+    def _write_snapshot(self) -> None:
+        document = {
+            "version": SNAPSHOT_VERSION,
+            "logs": {
+                name: {"offset": offset, "head": head}
+                for name, (offset, head) in sorted(self._logs.items())
+            },
+            "cards": {key: card.to_dict() for key, card in self.progress.items()},
+        }
+        data = json.dumps(document, separators=(",", ":")).encode("utf-8")
+        atomic_write(self.snapshot_path, data)
+
+    # -- reading everything ----------------------------------------------------------------
+
+    def reviews(self) -> list[Review]:
+        """Every review in every log, deduplicated by id, sorted by (time, id)."""
+        return read_reviews(log_files(self.folder), self.warn)
+
+    def review_ids(self) -> set[str]:
+        """The id of every review in every log."""
+        ids: set[str] = set()
+        for path in log_files(self.folder):
+            records, _ = _parse_records(path, _read_from(path, 0), 0, self.warn)
+            ids.update(record["id"] for record in records)
+        return ids
+
+
+def read_reviews(paths: Iterable[Path], warn: Warn = _ignore) -> list[Review]:
+    """Every review in these log files, deduplicated by id, sorted by (time, id)."""
+    unique: dict[str, ReviewDict] = {}
+    for path in paths:
+        records, _ = _parse_records(path, _read_from(path, 0), 0, warn)
+        for record in records:
+            unique.setdefault(record["id"], record)
+    ordered = sorted(unique.values(), key=lambda record: (record["time"], record["id"]))
+    return [Review.from_dict(record) for record in ordered]
