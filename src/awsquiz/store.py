@@ -602,6 +602,7 @@ class Store:
             fd = self._open_log()
         except OSError as exc:
             raise _io_error(self.log_path, "could not save the answer", exc) from exc
+        stage = "could not save the answer"
         try:
             locked = _lock(fd)
             try:
@@ -614,12 +615,13 @@ class Store:
                         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                 else:
                     _write_all(fd, data)
+                stage = "could not make sure the answer reached the disk"
                 os.fsync(fd)
             finally:
                 if locked:
                     _unlock(fd)
         except OSError as exc:
-            raise _io_error(self.log_path, "could not save the answer", exc) from exc
+            raise _io_error(self.log_path, stage, exc) from exc
         finally:
             os.close(fd)
         progress = self.progress
