@@ -361,7 +361,7 @@ def _optional_list(
 
 
 def _read_common(
-    fields: dict[str, tuple[Any, Any]], name: str, checker: _Checker
+    fields: dict[str, tuple[Any, Any]], name: str | None, checker: _Checker
 ) -> tuple[str, str, str | None, list[str]]:
     explanation = _optional_text(fields, "explanation", checker, name) or ""
     source = _optional_text(fields, "source", checker, name) or ""
@@ -596,7 +596,9 @@ def _read_classify(
         checker.warn(node, "classify block has no 'explanation'", name)
     if not source:
         checker.warn(node, "classify block has no 'source'", name)
-    items = checker.mapping(fields["items"][1], "'items'", None, name) if "items" in fields else None
+    items = None
+    if "items" in fields:
+        items = checker.mapping(fields["items"][1], "'items'", None, name)
     if "items" not in fields:
         checker.error(node, "missing 'items' (item: category)", name)
     if _has_errors(checker, errors_before) or not template or categories is None:

@@ -6,7 +6,9 @@ Every environment variable of the contract is read here and nowhere else.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from awsquiz.errors import EXIT_USAGE, AwsquizError
@@ -82,3 +84,12 @@ def iso(moment: datetime) -> str:
 
 def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def clock() -> Callable[[], datetime]:
+    """A clock for a session: real time, or AWSQUIZ_NOW moving on as real time passes."""
+    start = now()
+    if not os.environ.get("AWSQUIZ_NOW"):
+        return now
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)

@@ -40,7 +40,7 @@ def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for index, header in enumerate(headers):
         table.add_column(header, justify="right" if 2 <= index <= 6 else "left")
-    for row, summary in zip(body, rows):
+    for row, summary in zip(body, rows, strict=True):
         cells = [Text(inert(str(c))) for c in row]
         if summary.due:
             cells[5].stylize("bold yellow")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 def span(seconds: float) -> str:
     """A rounded length of time: '45 seconds', '10 minutes', '4 days', '3 months'."""
-    seconds = abs(seconds)
+    seconds = round(abs(seconds))
     for size, unit in ((365 * 86400, "year"), (30 * 86400, "month"), (86400, "day"),
                        (3600, "hour"), (60, "minute")):
         if seconds >= size:

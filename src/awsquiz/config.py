@@ -1,0 +1,48 @@
+"""The learner's settings, kept in config.json beside their progress."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from awsquiz.errors import EXIT_USAGE, AwsquizError
+from awsquiz.scheduler import DEFAULT_RETENTION
+
+FILE = "config.json"
+
+
+@dataclass(frozen=True)
+class Config:
+    retention: float = DEFAULT_RETENTION
+
+
+def check_retention(value: float) -> float:
+    if not 0.7 <= value <= 0.99:
+        raise AwsquizError(
+            f"--retention {value}: desired retention must be between 0.70 and 0.99",
+            hint="0.9 (the default) means you expect to recall 90% of cards when they are due",
+            exit_code=EXIT_USAGE,
+        )
+    return value
+
+
+def load(folder: Path) -> Config:
+    """The saved settings; a missing or damaged file means the defaults."""
+    try:
+        data = json.loads((folder / FILE).read_text(encoding="utf-8"))
+        return Config(retention=check_retention(float(data["retention"])))
+    except (OSError, ValueError, KeyError, TypeError, AwsquizError):
+        return Config()
+
+
+def save(folder: Path, config: Config) -> None:
+    path = folder / FILE
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise AwsquizError(f"{path}: could not save the settings: {exc.strerror}") from None

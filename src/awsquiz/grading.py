@@ -1,0 +1,118 @@
+"""Is this response right? Choice, multi and typed answers, per the input protocol."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from awsquiz.model import Card, Rating
+
+
+class Unreadable(ValueError):
+    """The response names no choice; the learner is asked again, nothing is recorded."""
+
+
+@dataclass(frozen=True)
+class Graded:
+    right: bool
+    picked: tuple[str, ...]  # the choices picked, in the order shown
+
+    @property
+    def rating(self) -> Rating:
+        """Auto-graded answers: wrong is Again, right is Good."""
+        return Rating.GOOD if self.right else Rating.AGAIN
+
+
+def normalize(text: str) -> str:
+    """Compare typed answers ignoring case, spacing, punctuation and accents."""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def pick_choices(response: str, shown: Sequence[str], *, many: bool) -> tuple[str, ...]:
+    """The choices a response names, by number (as shown) or by text (any case).
+
+    Multi answers are separated by commas or spaces; a choice whose text has spaces in it
+    ("Client-side encryption") is recognized as one.
+    """
+    text = response.strip()
+    if not text:
+        raise Unreadable("type a number or a choice")
+    by_text = {normalize(choice): choice for choice in shown}
+
+    def one(token: str) -> str:
+        token = token.strip()
+        if token.isdigit():
+            index = int(token)
+            if 1 <= index <= len(shown):
+                return shown[index - 1]
+            raise Unreadable(f"{token} is not a choice: pick 1 to {len(shown)}")
+        choice = by_text.get(normalize(token))
+        if choice is None:
+            raise Unreadable(f"'{token}' is not one of the choices")
+        return choice
+
+    if not many:
+        return (one(text),)
+    picked: list[str] = []
+    for part in (p for p in text.split(",") if p.strip()):
+        picked += _words_to_choices(part, one, by_text)
+    ordered = [c for c in shown if c in picked]
+    return tuple(ordered)
+
+
+def _words_to_choices(
+    part: str, one: Callable[[str], str], by_text: dict[str, str]
+) -> list[str]:
+    """Split one comma-free part into choices: the longest run of words naming a choice wins."""
+    if normalize(part) in by_text:
+        return [one(part)]
+    words = part.split()
+    result: list[str] = []
+    start = 0
+    while start < len(words):
+        for end in range(len(words), start, -1):
+            candidate = " ".join(words[start:end])
+            if candidate.isdigit() or normalize(candidate) in by_text:
+                result.append(one(candidate))
+                start = end
+                break
+        else:
+            result.append(one(words[start]))  # raises Unreadable naming the word
+    return result
+
+
+def grade_choices(card: Card, picked: Sequence[str]) -> Graded:
+    """Right only if exactly the right choices are picked: all of them and no wrong one."""
+    return Graded(right=set(picked) == set(card.answers), picked=tuple(picked))
+
+
+def typed_is_right(card: Card, typed: str) -> bool:
+    wanted = {normalize(a) for a in (*card.answers, *card.accept)}
+    return normalize(typed) in wanted and normalize(typed) != ""
+
+
+def self_rating(response: str) -> Rating:
+    text = response.strip().lower()
+    names = {"1": Rating.AGAIN, "2": Rating.HARD, "3": Rating.GOOD, "4": Rating.EASY,
+             "again": Rating.AGAIN, "hard": Rating.HARD, "good": Rating.GOOD, "easy": Rating.EASY}
+    if text not in names:
+        raise Unreadable("rate yourself 1 Again, 2 Hard, 3 Good or 4 Easy")
+    return names[text]
+
+
+def diff(typed: str, answer: str) -> list[tuple[str, str]]:
+    """The typed answer against the right one, as (kind, text) runs: same, wrong, missing."""
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=typed.lower(), b=answer.lower(), autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", typed[a1:a2]))
+        if op in ("replace", "delete"):
+            runs.append(("wrong", typed[a1:a2]))
+        if op in ("replace", "insert"):
+            runs.append(("missing", answer[b1:b2]))
+    return runs
+

@@ -1,0 +1,58 @@
+"""The FSRS scheduler (the `fsrs` package, FSRS-6) behind a small interface of plain values.
+
+The library's pitfalls are handled here once: it needs datetimes whose tzinfo is exactly
+`timezone.utc`; `Card()` without a card id sleeps a millisecond to make one; and
+`Card.from_dict` turns a stability of 0.0 into None (so cards are built field by field).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import fsrs
+
+from awsquiz.model import CardState, Rating
+from awsquiz.paths import from_iso, iso, utc
+
+DEFAULT_RETENTION = 0.9
+_CARD_ID = 1  # the library wants an id; ours is deck/card and lives outside it
+
+
+class Scheduler:
+    def __init__(self, retention: float = DEFAULT_RETENTION, *, fuzz: bool = True) -> None:
+        self._fsrs = fsrs.Scheduler(desired_retention=retention, enable_fuzzing=fuzz)
+        self.retention = retention
+
+    def review(self, state: CardState | None, rating: Rating, now: datetime) -> CardState:
+        """The card's state after answering it at `now` with `rating`."""
+        moment = utc(now)
+        card = _to_fsrs(state) if state else fsrs.Card(card_id=_CARD_ID, due=moment)
+        updated, _ = self._fsrs.review_card(card, fsrs.Rating(int(rating)), moment)
+        reps = state.reps if state else 0
+        lapses = state.lapses if state else 0
+        return CardState(
+            state=int(updated.state),
+            step=updated.step,
+            stability=updated.stability,
+            difficulty=updated.difficulty,
+            due=iso(updated.due),
+            last_review=iso(updated.last_review or moment),
+            reps=reps + 1,
+            lapses=lapses + (rating is Rating.AGAIN),
+        )
+
+    def retrievability(self, state: CardState, now: datetime) -> float:
+        """The predicted probability of recalling the card at `now` (0 for a card never seen)."""
+        return float(self._fsrs.get_card_retrievability(_to_fsrs(state), utc(now)))
+
+
+def _to_fsrs(state: CardState) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=_CARD_ID,
+        state=fsrs.State(state.state),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=from_iso(state.due),
+        last_review=from_iso(state.last_review) if state.last_review else None,
+    )

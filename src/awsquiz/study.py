@@ -1,0 +1,272 @@
+"""Running a study session: one turn after another, every answer saved before the next card.
+
+The terminal is reached only through the `Terminal` protocol, so sessions run the same in a
+real terminal, over a pipe and in tests.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from awsquiz import config as settings
+from awsquiz import paths
+from awsquiz.grading import (
+    Unreadable,
+    grade_choices,
+    pick_choices,
+    self_rating,
+    typed_is_right,
+)
+from awsquiz.model import Card, CardState, CardType, Rating, Review
+from awsquiz.scheduler import Scheduler
+from awsquiz.service import Where
+from awsquiz.session import DEFAULT_NEW_PER_DAY, plan_study
+from awsquiz.store import Store, new_review_id
+
+QUIT = "q"
+FLAG = "f"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One card as shown: its choices in the order shown, and where the session stands."""
+
+    card: Card
+    choices: tuple[str, ...]
+    position: int  # 1-based
+    total: int
+    due_left: int = 0
+    new_left: int = 0
+    mode: str = "study"
+    note: str = ""  # e.g. the time left in an exam
+
+
+@dataclass(frozen=True)
+class Answer:
+    card: Card
+    right: bool
+    rating: Rating
+    picked: tuple[str, ...] | str | None  # choices picked, or the typed text
+    ms: int
+    self_rated: bool = False  # a basic card the learner rated after seeing the answer
+
+
+@dataclass(frozen=True)
+class Feedback:
+    answer: Answer
+    turn: Turn
+    comes_back: datetime | None  # when the card is due again
+    now: datetime
+
+
+@dataclass
+class Summary:
+    answered: int = 0
+    right: int = 0
+    new_learned: int = 0
+    missed: list[str] = field(default_factory=list)  # card keys, in the order missed
+    next_due: datetime | None = None
+    interrupted: bool = False
+    nothing_to_do: bool = False
+
+    @property
+    def percent_right(self) -> int:
+        return round(100 * self.right / self.answered) if self.answered else 0
+
+
+class Terminal(Protocol):
+    def show_question(self, turn: Turn) -> None: ...
+    def read(self, prompt: str) -> str | None: ...  # None: end of input
+    def show_problem(self, message: str) -> None: ...
+    def show_reveal(self, turn: Turn, typed: str) -> None: ...
+    def show_feedback(self, feedback: Feedback) -> None: ...
+    def show_summary(self, summary: Summary, now: datetime) -> None: ...
+
+
+def shuffled_choices(card: Card, rng: random.Random) -> tuple[str, ...]:
+    choices = list(card.choices)
+    rng.shuffle(choices)
+    return tuple(choices)
+
+
+def ask(
+    terminal: Terminal, turn: Turn, *, allow_flag: bool = False, reveal: bool = True
+) -> Answer | Literal["flag"] | None:
+    """Show a card and read the learner's answer; None when they quit or input ends.
+
+    A response that names no choice is explained and asked again; nothing is recorded for it.
+    """
+    terminal.show_question(turn)
+    card = turn.card
+    started = time.monotonic()
+    if card.type is CardType.BASIC:
+        prompt = "your answer (Enter shows it; q quits) › "
+    elif card.type is CardType.CHOICE:
+        prompt = "answer (number or text; q quits) › "
+    else:
+        prompt = "answers (numbers or texts, commas between; q quits) › "
+    if allow_flag:
+        prompt = prompt.replace("q quits", "f flags, q quits")
+    while True:
+        response = terminal.read(prompt)
+        if response is None or response.strip().lower() == QUIT:
+            return None
+        if allow_flag and response.strip().lower() == FLAG:
+            return "flag"
+        ms = int((time.monotonic() - started) * 1000)
+        if card.type is not CardType.BASIC:
+            try:
+                picked = pick_choices(
+                    response, turn.choices, many=card.type is CardType.MULTI
+                )
+            except Unreadable as problem:
+                terminal.show_problem(str(problem))
+                continue
+            graded = grade_choices(card, picked)
+            return Answer(card, graded.right, graded.rating, graded.picked, ms)
+        typed = response.strip()
+        if typed and typed_is_right(card, typed):
+            return Answer(card, True, Rating.GOOD, typed, ms)
+        if reveal:
+            terminal.show_reveal(turn, typed)
+        rating = _read_rating(terminal)
+        if rating is None:
+            return None
+        return Answer(card, rating is not Rating.AGAIN, rating, typed or None, ms, self_rated=True)
+
+
+def _read_rating(terminal: Terminal) -> Rating | None:
+    while True:
+        response = terminal.read("how well did you know it? 1 Again 2 Hard 3 Good 4 Easy › ")
+        if response is None or response.strip().lower() == QUIT:
+            return None
+        try:
+            return self_rating(response)
+        except Unreadable as problem:
+            terminal.show_problem(str(problem))
+
+
+def record(
+    store: Store,
+    scheduler: Scheduler,
+    answer: Answer,
+    previous: CardState | None,
+    now: datetime,
+    kind: str,
+) -> Review:
+    """Schedule the card from the answer and save the review before anything else happens."""
+    state = scheduler.review(previous, answer.rating, now)
+    review = Review(
+        id=new_review_id(),
+        deck=answer.card.deck,
+        card=answer.card.id,
+        time=paths.iso(now),
+        rating=answer.rating,
+        right=answer.right,
+        picked=answer.picked,
+        ms=answer.ms,
+        state=state,
+        kind=kind,
+    )
+    store.append(review)
+    return review
+
+
+def next_due(store: Store, cards: Sequence[Card], now: datetime) -> datetime | None:
+    now_text = paths.iso(now)
+    dues = [
+        entry.state.due
+        for card in cards
+        if (entry := store.progress.get(card.key)) is not None and entry.state.due > now_text
+    ]
+    return paths.from_iso(min(dues)) if dues else None
+
+
+def open_for_answers(where: Where, retention: float | None) -> tuple[Store, Scheduler]:
+    """The store, checked writable before the first card, and the learner's scheduler."""
+    store = where.store()
+    store.ensure_writable()
+    saved = settings.load(store.folder)
+    if retention is not None and retention != saved.retention:
+        settings.save(store.folder, settings.Config(retention=settings.check_retention(retention)))
+        saved = settings.Config(retention=retention)
+    return store, Scheduler(saved.retention)
+
+
+def run_study(
+    where: Where,
+    selection: Sequence[str],
+    terminal: Terminal,
+    *,
+    new_per_day: int = DEFAULT_NEW_PER_DAY,
+    limit: int | None = None,
+    include_all: bool = False,
+    seed: int | None = None,
+    retention: float | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Summary:
+    library = where.library(selection)
+    cards = library.cards()
+    by_key = {card.key: card for card in cards}
+    store, scheduler = open_for_answers(where, retention)
+    clock = clock or paths.clock()
+    rng = random.Random(seed)
+    queue = plan_study(
+        cards, store.progress, scheduler, clock(), rng,
+        new_per_day=new_per_day, limit=limit, include_all=include_all,
+    )
+    summary = Summary(nothing_to_do=queue.peek(clock()) is None)
+    seen: set[str] = set()
+    try:
+        while (key := queue.peek(clock())) is not None:
+            card = by_key[key]
+            turn = Turn(
+                card=card,
+                choices=shuffled_choices(card, rng),
+                position=summary.answered + 1,
+                total=summary.answered + queue.left,
+                due_left=queue.due_left,
+                new_left=queue.new_left,
+            )
+            answer = ask(terminal, turn)
+            if answer is None or answer == "flag":
+                break
+            now = clock()
+            previous = store.progress.get(key)
+            review = record(store, scheduler, answer, previous.state if previous else None,
+                            now, "study")
+            queue = queue.answered(key, review.state)
+            summary.answered += 1
+            summary.right += answer.right
+            if previous is None and key not in seen:
+                summary.new_learned += 1
+            seen.add(key)
+            if not answer.right and card.id not in summary.missed:
+                summary.missed.append(card.id)
+            terminal.show_feedback(
+                Feedback(answer, turn, paths.from_iso(review.state.due), now)
+            )
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        _save_snapshot(store, where)
+    summary.next_due = next_due(store, cards, clock())
+    terminal.show_summary(summary, clock())
+    if summary.interrupted:
+        raise KeyboardInterrupt
+    return summary
+
+
+def _save_snapshot(store: Store, where: Where) -> None:
+    from awsquiz.errors import AwsquizError
+
+    try:
+        store.save_snapshot()
+    except AwsquizError as error:
+        # The answers are in the log; the snapshot is only a cache rebuilt next time.
+        where.warn(error.message)

@@ -1,0 +1,173 @@
+"""A study turn on the screen: header, question panel, choices, feedback and the summary."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.text import Text
+
+from awsquiz.grading import diff
+from awsquiz.model import CardType
+from awsquiz.ui import console, inert
+from awsquiz.ui.text import until
+
+if TYPE_CHECKING:
+    from awsquiz.study import Feedback, Summary, Turn
+
+
+def _t(text: str, style: str = "") -> Text:
+    """Card text as literal characters: never markup, never an escape sequence."""
+    return Text(inert(text), style=style)
+
+
+class RichTerminal:
+    """The `Terminal` of study, review and exam sessions, on a Rich console."""
+
+    def __init__(self, out: Console | None = None, stdin: TextIO | None = None) -> None:
+        self.out = out or console()
+        self.stdin = stdin or sys.stdin
+
+    # Input ----------------------------------------------------------------------------------
+
+    def read(self, prompt: str) -> str | None:
+        self.out.print(Text(prompt, style="bold cyan"), end="")
+        self.out.file.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.out.print()
+            return None
+        if not self.stdin.isatty():
+            self.out.print(Text(inert(line.rstrip("\n")), style="dim"))  # echo piped answers
+        return line.rstrip("\r\n")
+
+    def show_problem(self, message: str) -> None:
+        self.out.print(Text(f"  {inert(message)}", style="yellow"))
+
+    # Output ---------------------------------------------------------------------------------
+
+    def show_question(self, turn: Turn) -> None:
+        card = turn.card
+        header = Text(" ")
+        header.append(inert(card.deck), style="bold")
+        header.append(f" · card {turn.position} of {turn.total}", style="dim")
+        if turn.mode == "study":
+            header.append(f" · {turn.due_left} due · {turn.new_left} new", style="dim")
+        if turn.note:
+            header.append(f" · {inert(turn.note)}", style="dim")
+        self.out.print()
+        self.out.print(header)
+        body: list[Text] = []
+        for number, choice in enumerate(turn.choices, 1):
+            line = Text(f" {number:>2}  ", style="bold")
+            line.append(inert(choice))
+            body.append(line)
+        if card.type is CardType.MULTI:
+            body.append(Text(f"select {len(card.answers)}", style="dim italic"))
+        if not body:
+            body.append(Text("type your answer, or press Enter to see it", style="dim italic"))
+        self.out.print(
+            Panel(Group(*body), title=_t(card.question, "bold"), title_align="left",
+                  border_style="blue", padding=(0, 1))
+            if len(card.question) <= max(20, self.out.width - 8) and "\n" not in card.question
+            else Panel(Group(_t(card.question, "bold"), Text(""), *body), border_style="blue",
+                       padding=(0, 1))
+        )
+
+    def show_reveal(self, turn: Turn, typed: str) -> None:
+        card = turn.card
+        if typed:
+            self.out.print(_diff_line(typed, card.answers[0]))
+        self.out.print(Text.assemble(" answer  ", _t(card.answer, "bold green")))
+        if card.explanation:
+            self.out.print(Padding(_t(card.explanation), (0, 0, 0, 3)))
+
+    def show_feedback(self, feedback: Feedback) -> None:
+        answer, card = feedback.answer, feedback.answer.card
+        if card.type is CardType.BASIC:
+            # The answer was shown before the learner rated themself; say only what is next.
+            if not answer.self_rated:
+                self.out.print(Text(" ✓ Right.", style="bold green"))
+                self._explain(feedback)
+            self._comes_back(feedback)
+            return
+        if answer.right:
+            self.out.print(Text(" ✓ Right.", style="bold green"))
+        else:
+            word = "answers are" if card.type is CardType.MULTI else "answer is"
+            line = Text(f" ✗ The {word} ", style="bold red")
+            line.append(inert(card.answer), style="bold")
+            line.append(".", style="bold red")
+            self.out.print(line)
+            picked = answer.picked if isinstance(answer.picked, tuple) else ()
+            for choice in picked:
+                if choice not in card.answers:
+                    reason = card.why.get(choice, "")
+                    note = Text(f"   Why not {inert(choice)}: ", style="yellow")
+                    note.append(inert(reason) if reason else "it is not among the right answers.")
+                    self.out.print(note)
+            for missing in (a for a in card.answers if a not in picked):
+                if card.type is CardType.MULTI:
+                    self.out.print(Text(f"   You left out {inert(missing)}.", style="yellow"))
+        self._explain(feedback)
+        self._comes_back(feedback)
+
+    def _explain(self, feedback: Feedback) -> None:
+        card = feedback.answer.card
+        if card.explanation:
+            self.out.print(Padding(_t(card.explanation), (0, 0, 0, 3)))
+        if card.source:
+            self.out.print(Text.assemble(("   source  ", "dim"), _t(card.source, "dim underline")),
+                           overflow="ignore", crop=False)
+
+    def _comes_back(self, feedback: Feedback) -> None:
+        if feedback.comes_back is not None and feedback.turn.mode != "exam":
+            when = until(feedback.comes_back, feedback.now)
+            self.out.print(Text(f"   back {when}", style="dim"))
+
+    def show_summary(self, summary: Summary, now: datetime) -> None:
+        self.out.print()
+        if summary.nothing_to_do:
+            text = Text("Nothing is due and no new cards are left for today.")
+            if summary.next_due:
+                text.append(f"\nThe next card is due {until(summary.next_due, now)}.")
+            text.append("\nStudy ahead with: awsquiz study --all", style="dim")
+            self.out.print(Panel(text, title="All done", title_align="left", border_style="green"))
+            return
+        lines = Text(
+            f"answered {summary.answered} · right {summary.percent_right}% · "
+            f"new {summary.new_learned}"
+        )
+        lines.append(f"\nmissed {len(summary.missed)}")
+        if summary.next_due:
+            lines.append(f" · next card due {until(summary.next_due, now)}")
+        title = "Session stopped" if summary.interrupted else "Session done"
+        self.out.print(Panel(lines, title=title, title_align="left", border_style="green",
+                             expand=False))
+        if summary.answered:
+            self.out.print(Text(" every answer is saved", style="dim"))
+        if summary.missed:
+            self.out.print(Text.assemble(" missed: ", _t(", ".join(summary.missed))))
+            self.out.print(Text(" drill them now: awsquiz review", style="bold"))
+
+
+def _diff_line(typed: str, answer: str) -> Text:
+    from difflib import SequenceMatcher
+
+    line = Text(" you typed  ")
+    if SequenceMatcher(a=typed.lower(), b=answer.lower()).ratio() < 0.5:
+        line.append(inert(typed), style="red")  # too different for a useful mark-up
+        return line
+    for kind, run in diff(typed, answer):
+        if kind == "same":
+            line.append(inert(run), style="green")
+        elif kind == "wrong":
+            line.append(inert(run), style="red strike")
+        else:
+            line.append(inert(run), style="yellow underline")
+    return line
+
