@@ -603,7 +603,7 @@ def test_any_interleaving_gives_the_newest_review_per_card(specs, data) -> None:
         make_review(card, minute, review_id=f"{i:04x}") for i, (card, minute, _) in enumerate(specs)
     ]
     per_log: dict[int, list[Review]] = {0: [], 1: [], 2: []}
-    for review, (_, _, logs) in zip(reviews, specs):
+    for review, (_, _, logs) in zip(reviews, specs, strict=True):
         for log in logs:
             per_log[log].append(review)
     orders = {log: data.draw(st.permutations(items)) for log, items in per_log.items()}
