@@ -190,7 +190,11 @@ def compose(text: str, path: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        context = exc.context or ""
+        if context and exc.context_mark and exc.problem_mark:
+            started = exc.context_mark
+            context += f" (started at line {started.line + 1}, column {started.column + 1})"
+        what = " ".join(p for p in (context, exc.problem) if p)
         raise AwsquizError(f"{where}: YAML syntax error: {what}") from None
     except yaml.YAMLError as exc:
         raise AwsquizError(f"{path}: YAML error: {exc}") from None
@@ -261,7 +265,8 @@ def load_deck_file(path: Path | str) -> LoadResult:
     if not _check_shape(root, checker):
         return LoadResult(shown, None, checker.problems)
     deck = _read_deck(root, path, checker)
-    result = LoadResult(shown, deck, checker.problems)
+    problems = sorted(checker.problems, key=lambda p: (p.line, p.column))
+    result = LoadResult(shown, deck, problems)
     if result.errors:
         result.deck = None
     return result
@@ -303,6 +308,11 @@ def _read_deck(root: Any, path: Path, checker: _Checker) -> Deck | None:
             card = _read_card(item, deck_id, deck_tags, checker)
             if card is not None:
                 _add_card(card, item, cards, seen, checker)
+            elif (raw_id := _raw_text(item, "id")) is not None:
+                if raw_id in seen:
+                    first = seen[raw_id].start_mark.line + 1
+                    checker.error(item, f"duplicate card id (first used on line {first})", raw_id)
+                seen.setdefault(raw_id, item)
     if "classify" in fields:
         for item in _items(fields["classify"][1], "'classify'", checker):
             for card, node in _read_classify(item, deck_id, deck_tags, checker):
@@ -381,22 +391,31 @@ def _read_common(
     return explanation, source, verified, tags
 
 
+def _raw_text(node: Any, key: str) -> str | None:
+    """A mapping's text value for `key` as written, before validation (None if absent)."""
+    if node.tag != MAP:
+        return None
+    for key_node, value_node in node.value:
+        if _is_scalar(key_node) and key_node.value == key and _is_scalar(value_node):
+            if value_node.tag in SCALAR_TAGS:
+                return str(value_node.value)
+    return None
+
+
 def _read_card(node: Any, deck_id: str, deck_tags: list[str], checker: _Checker) -> Card | None:
     errors_before = len(checker.problems)
-    fields = checker.mapping(node, "a card", CARD_KEYS)
+    raw_id = _raw_text(node, "id")
+    derived = raw_id is None
+    name = raw_id or slugify(_raw_text(node, "question") or "card")
+    fields = checker.mapping(node, "a card", CARD_KEYS, name)
     if fields is None:
         return None
-    question = _optional_text(fields, "question", checker)
-    card_id = _optional_text(fields, "id", checker)
-    derived = card_id is None
-    if derived:
-        card_id = slugify(question or "card")
-    name = card_id
+    question = _optional_text(fields, "question", checker, name)
     if not derived and not CARD_ID.match(name or ""):
         checker.error(
             fields["id"][1], "a card id must be letters, digits, '-', '_' or '.'", name
         )
-    if not question or not question.strip():
+    if "question" not in fields or (question is not None and not question.strip()):
         checker.error(node, "missing 'question'", name)
 
     card_type = CardType.BASIC
