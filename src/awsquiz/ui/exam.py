@@ -1,0 +1,177 @@
+"""A mock exam on the screen: the start, each question (no feedback), and the result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.text import Text
+
+from awsquiz.exam import clock_text
+from awsquiz.model import CardType
+from awsquiz.ui import inert, plain_table
+from awsquiz.ui.session import RichTerminal
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from awsquiz.exam import Exam, Miss, Report, Tally
+    from awsquiz.study import Turn
+
+_LABEL = 16  # "   right answers"
+
+
+def _t(text: str, style: str = "") -> Text:
+    """Card text as literal characters: never markup, never an escape sequence."""
+    return Text(inert(text), style=style)
+
+
+class ExamTerminal(RichTerminal):
+    """The exam's screen: RichTerminal's input and question panel, with an exam header."""
+
+    def show_exam_start(self, exam: Exam) -> None:
+        decks = ", ".join(dict.fromkeys(q.card.deck for q in exam.questions))
+        lines = Text(
+            f"{exam.total} question{'s' if exam.total != 1 else ''} · "
+            f"{clock_text(exam.timer.seconds)} · pass mark {exam.pass_mark}%"
+        )
+        lines.append("\ndecks: ")
+        lines.append(inert(decks))
+        if exam.requested > exam.total:
+            lines.append(
+                f"\nonly {exam.total} choice and multi cards in these decks "
+                f"(asked for {exam.requested}): the exam has all of them",
+                style="yellow",
+            )
+        lines.append(
+            "\nno feedback until the end · f flags a question for later · q ends the exam",
+            style="dim",
+        )
+        self.out.print(Panel(lines, title="Mock exam", title_align="left",
+                             border_style="blue", expand=False))
+
+    def show_question(self, turn: Turn) -> None:
+        card = turn.card
+        header = Text(" ")
+        header.append(f"question {turn.position} of {turn.total}", style="bold")
+        header.append(" · ", style="dim")
+        header.append(inert(card.deck), style="dim")
+        if turn.note:
+            header.append(f" · {inert(turn.note)}", style="dim")
+        self.out.print()
+        self.out.print(header)
+        body: list[Text] = []
+        for number, choice in enumerate(turn.choices, 1):
+            line = Text(f" {number:>2}  ", style="bold")
+            line.append(inert(choice))
+            body.append(line)
+        if card.type is CardType.MULTI:
+            body.append(Text(f"select {len(card.answers)}", style="dim italic"))
+        self.out.print(
+            Panel(Group(_t(card.question, "bold"), Text(""), *body), border_style="blue",
+                  padding=(0, 1))
+        )
+
+    def show_time_up(self, late_answer: bool) -> None:
+        self.out.print()
+        message = " Time is up."
+        if late_answer:
+            message += " That answer came after the deadline and is not counted."
+        self.out.print(Text(message, style="bold yellow"))
+
+    def show_exam_result(self, report: Report) -> None:
+        self.out.print()
+        used = clock_text(report.result.seconds_used)
+        allowed = clock_text(report.result.seconds_allowed)
+        if report.abandoned:
+            lines = Text(
+                f"ended after {report.answered} of {report.questions} questions · "
+                f"{report.right} right so far"
+            )
+            lines.append("\nabandoned: not scored", style="bold yellow")
+            title, border = "Exam abandoned", "yellow"
+        else:
+            lines = Text(f"score {report.percent}% · {report.right}/{report.questions} right · ")
+            if report.passed:
+                lines.append("PASS", style="bold green")
+            else:
+                lines.append("FAIL", style="bold red")
+            lines.append(f" (pass mark {report.result.pass_mark}%)")
+            if report.unanswered:
+                lines.append(f"\n{report.unanswered} not answered (counted wrong)")
+            title = "Exam done" if report.ending == "done" else "Time is up"
+            border = "green" if report.passed else "red"
+        lines.append(f"\ntime used {used} of {allowed}")
+        self.out.print(Panel(lines, title=title, title_align="left", border_style=border,
+                             expand=False))
+        if report.answered or not report.abandoned:
+            self._breakdown("deck", report.by_deck)
+            self._breakdown("tag", report.by_tag)
+        self._misses(report)
+        if report.answered:
+            self.out.print(Text(" every answer is saved", style="dim"))
+
+    def _breakdown(self, kind: str, tallies: list[Tally]) -> None:
+        if not tallies:
+            return
+        headers = [kind, "right", "of", "%"]
+        rows = [[t.name, t.right, t.total, f"{t.percent}%"] for t in tallies]
+        self.out.print()
+        if not self.out.is_terminal:
+            self.out.print(Text(plain_table(headers, rows)))
+            return
+        from rich.table import Table
+
+        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 1))
+        for index, header in enumerate(headers):
+            table.add_column(header, justify="left" if index == 0 else "right")
+        for tally, row in zip(tallies, rows, strict=True):
+            style = "red" if tally.percent < 50 else ""
+            table.add_row(*(Text(inert(str(cell)), style=style) for cell in row))
+        self.out.print(table)
+
+    def _misses(self, report: Report) -> None:
+        if not report.misses:
+            return
+        self.out.print()
+        self.out.print(Text(f" missed {len(report.misses)}", style="bold"))
+        for miss in report.misses:
+            self.out.print()
+            for part in _miss_lines(miss):
+                self.out.print(part)
+            if miss.question.card.source:
+                source = _t(miss.question.card.source, "dim underline")
+                self.out.print(Text.assemble((f"{'   source':<{_LABEL + 1}}", "dim"), source),
+                               overflow="ignore", crop=False)
+        self.out.print()
+        self.out.print(Text(" drill them now: awsquiz review", style="bold"))
+
+
+def _miss_lines(miss: Miss) -> list[RenderableType]:
+    """One miss: the question, the right answer, the pick, why not, the explanation and the
+    source, in grids so long text wraps under itself."""
+    from rich.table import Table
+
+    card = miss.question.card
+    head = Table.grid(padding=(0, 1, 0, 0))
+    head.add_column(no_wrap=True)
+    head.add_column()
+    head.add_row(Text(f" ✗ {miss.question.number}.", style="bold red"), _t(card.question, "bold"))
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, min_width=_LABEL)
+    grid.add_column()
+    word = "answers" if card.type is CardType.MULTI else "answer"
+    grid.add_row(Text(f"   right {word}"), _t(card.answer, "bold green"))
+    if miss.picked is None:
+        grid.add_row(Text("   you picked"), Text("not answered", style="yellow"))
+    else:
+        grid.add_row(Text("   you picked"), _t(", ".join(miss.picked), "red"))
+        for choice in miss.picked:
+            reason = card.why.get(choice, "")
+            if choice not in card.answers and reason:
+                grid.add_row(Text("   why not", style="yellow"),
+                             Text.assemble(_t(choice, "yellow"), ": ", _t(reason)))
+    if card.explanation:
+        grid.add_row(Text("   why"), _t(card.explanation))
+    return [head, grid]
