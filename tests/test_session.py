@@ -1,0 +1,111 @@
+"""The study queue with an injected clock: order, new-card allowance, learning steps."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+from awsquiz.model import Card, CardProgress, CardType, Rating, Review
+from awsquiz.paths import iso
+from awsquiz.scheduler import Scheduler
+from awsquiz.session import StudyQueue, new_started_today, plan_study
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+SCHEDULER = Scheduler(fuzz=False)
+
+
+def cards(n: int) -> list[Card]:
+    return [Card("d", f"c{i}", CardType.BASIC, f"q{i}", ("a",)) for i in range(n)]
+
+
+def studied(card: Card, ratings: list[Rating], start: datetime) -> CardProgress:
+    """The progress of a card answered with these ratings, one day apart from `start`."""
+    state = None
+    progress = None
+    for day, rating in enumerate(ratings):
+        moment = start + timedelta(days=day)
+        state = SCHEDULER.review(state, rating, moment)
+        review = Review(f"{card.id}-{day}", "d", card.id, iso(moment), rating, True, None, 0, state)
+        progress = CardProgress.first(review) if progress is None else progress.updated(review)
+    assert progress is not None
+    return progress
+
+
+def plan(deck: list[Card], progress: dict[str, CardProgress], **options: object) -> StudyQueue:
+    return plan_study(deck, progress, SCHEDULER, NOW, random.Random(1), **options)  # type: ignore[arg-type]
+
+
+def test_due_cards_first_lowest_recall_first_then_new_in_deck_order() -> None:
+    deck = cards(6)
+    progress = {
+        # c1 was last seen long ago (low recall); c3 recently; c5 is not due yet.
+        deck[1].key: studied(deck[1], [Rating.GOOD], NOW - timedelta(days=60)),
+        deck[3].key: studied(deck[3], [Rating.GOOD], NOW - timedelta(days=5)),
+        deck[5].key: studied(deck[5], [Rating.GOOD, Rating.EASY], NOW - timedelta(days=1)),
+    }
+    queue = plan(deck, progress)
+    assert queue.upcoming == ("d/c1", "d/c3", "d/c0", "d/c2", "d/c4")
+    assert (queue.due_left, queue.new_left) == (2, 3)
+
+
+def test_new_cards_allowance_counts_cards_started_today() -> None:
+    deck = cards(20)
+    started = {c.key: studied(c, [Rating.GOOD], NOW - timedelta(hours=2)) for c in deck[:4]}
+    assert new_started_today(started, NOW) == 4
+    queue = plan(deck, started, new_per_day=10)
+    assert queue.new_left == 6
+    assert plan(deck, started, new_per_day=3).new_left == 0
+
+
+def test_limit_caps_the_session_and_all_adds_cards_not_due() -> None:
+    deck = cards(5)
+    progress = {c.key: studied(c, [Rating.GOOD, Rating.GOOD], NOW - timedelta(days=2))
+                for c in deck[:2]}
+    assert len(plan(deck, progress, limit=2).upcoming) == 2
+    assert plan(deck, progress).upcoming == ("d/c2", "d/c3", "d/c4")
+    assert plan(deck, progress, include_all=True).upcoming[-2:] == ("d/c0", "d/c1")
+
+
+def test_a_missed_card_comes_back_after_its_learning_step() -> None:
+    deck = cards(2)
+    queue = plan(deck, {})
+    key = queue.peek(NOW)
+    assert key == "d/c0"
+    missed = SCHEDULER.review(None, Rating.AGAIN, NOW)
+    queue = queue.answered("d/c0", missed)
+    # Not yet due: the next new card comes first.
+    assert queue.peek(NOW) == "d/c1"
+    queue = queue.answered("d/c1", SCHEDULER.review(None, Rating.EASY, NOW))
+    # Nothing else left: the learning card is shown early (within the learn-ahead window).
+    assert queue.peek(NOW) == "d/c0"
+    # Once its step is over, it comes before anything else.
+    assert queue.peek(NOW + timedelta(minutes=2)) == "d/c0"
+
+
+def test_session_ends_when_learning_cards_are_far_off() -> None:
+    deck = cards(1)
+    queue = plan(deck, {})
+    state = SCHEDULER.review(None, Rating.GOOD, NOW)  # learning step: back in 10 minutes
+    queue = queue.answered("d/c0", state)
+    assert queue.peek(NOW) == "d/c0"  # within 20 minutes: shown rather than ending
+    later = SCHEDULER.review(state, Rating.GOOD, NOW + timedelta(minutes=10))
+    queue = queue.answered("d/c0", later)
+    assert later.state == 2 and queue.peek(NOW + timedelta(minutes=10)) is None
+
+
+def test_learning_cards_not_yet_due_come_back_in_a_new_session() -> None:
+    deck = cards(1)
+    state = SCHEDULER.review(None, Rating.AGAIN, NOW - timedelta(seconds=30))
+    review = Review("r", "d", "c0", iso(NOW - timedelta(seconds=30)), Rating.AGAIN, False,
+                    None, 0, state)
+    queue = plan(deck, {"d/c0": CardProgress.first(review)})
+    assert queue.upcoming == ()
+    assert queue.peek(NOW) == "d/c0"
+
+
+def test_same_seed_same_order() -> None:
+    deck = cards(8)
+    progress = {c.key: studied(c, [Rating.GOOD], NOW - timedelta(days=30)) for c in deck}
+    first = plan_study(deck, progress, SCHEDULER, NOW, random.Random(7))
+    again = plan_study(deck, progress, SCHEDULER, NOW, random.Random(7))
+    assert first.upcoming == again.upcoming
