@@ -105,11 +105,12 @@ class RichTerminal:
             self.out.print(line)
             picked = answer.picked if isinstance(answer.picked, tuple) else ()
             for choice in picked:
-                if choice not in card.answers:
-                    reason = card.why.get(choice, "")
+                if choice not in card.answers and card.why.get(choice):
                     note = Text(f"   Why not {inert(choice)}: ", style="yellow")
-                    note.append(inert(reason) if reason else "it is not among the right answers.")
+                    note.append(inert(card.why[choice]))
                     self.out.print(note)
+                elif choice not in card.answers and card.type is CardType.MULTI:
+                    self.out.print(Text(f"   {inert(choice)} is not one of them.", style="yellow"))
             for missing in (a for a in card.answers if a not in picked):
                 if card.type is CardType.MULTI:
                     self.out.print(Text(f"   You left out {inert(missing)}.", style="yellow"))
