@@ -262,7 +262,8 @@ def run_review(
         summary.interrupted = True
     finally:
         _save_snapshot(store, where)
-    summary.left = [by_key[key].id for key in rounds.remaining]
+    remaining = set(rounds.remaining)
+    summary.left = [card.id for card in missed if card.key in remaining]
     summary.leeches = [
         card.id for card in missed
         if (entry := store.progress.get(card.key)) is not None and is_leech(entry)

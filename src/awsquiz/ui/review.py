@@ -55,7 +55,7 @@ class ReviewTerminal(RichTerminal):
             self.out.print(Text(nothing_missed(since)))
             self.out.print(Text("Study with: awsquiz study", style="dim"))
             return
-        if not isinstance(summary, ReviewSummary):  # pragma: no cover - not used so
+        if not isinstance(summary, ReviewSummary):  # pragma: no cover - a study summary
             super().show_summary(summary, now)
             return
         rounds = f"{summary.rounds} round{'s' if summary.rounds != 1 else ''}"
