@@ -470,3 +470,27 @@ def test_card_text_is_shown_literally_and_basic_only_decks_cannot_be_examined(
     refused = runner.invoke(app, ["exam", str(only_basic)], input="")
     assert refused.exit_code == 1
     assert "no choice or multi cards" in refused.output
+
+
+def test_ctrl_c_on_the_command_line_shows_the_result_and_exits_130(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsquiz.ui.exam import ExamTerminal
+
+    answers = acceptance_answers(seed=9, right=1, wrong=0, questions=3)
+    typed = iter(answers)
+
+    def read(self: ExamTerminal, prompt: str) -> str | None:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise KeyboardInterrupt from None  # Ctrl-C at the second question
+
+    monkeypatch.setattr(ExamTerminal, "read", read)
+    result = runner.invoke(app, ["exam", FIXTURE, "-n", "3", "--seed", "9"])
+    assert result.exit_code == 130, result.output
+    assert "Exam abandoned" in result.output
+    assert "ended after 1 of 3 questions · 1 right so far" in result.output
+    [saved] = load_results(isolated)
+    assert saved.abandoned and saved.right == 1 and saved.questions == 3
+    assert len(exam_reviews(isolated)) == 1
