@@ -314,5 +314,29 @@ def exam_command(
     )
 
 
+@app.command("stats")
+def stats_command(
+    deck: DeckArgs = None,
+    json_output: JsonOpt = False,
+    decks: DecksOpt = None,
+    progress: ProgressOpt = None,
+) -> None:
+    """Where you stand: cards by stage, retention, what falls due, your activity, weakest
+    tags, most confused choices, orphaned progress and recent exams.
+
+    [dim]Example:[/dim] awsquiz stats encryption --json
+    """
+    from awsquiz import paths
+    from awsquiz.stats import gather
+    from awsquiz.ui.stats import show_stats
+    from awsquiz.ui.tables import print_json
+
+    report = gather(_where(decks, progress), deck or [], paths.now())
+    if json_output:
+        print_json(report.to_dict())
+    else:
+        show_stats(report)
+
+
 def main() -> None:
     app()
