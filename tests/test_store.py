@@ -304,6 +304,7 @@ def _record(**changes: object) -> bytes:
 
 BAD_LINES = {
     "garbage": (b"hello, this is not JSON\n", "not valid JSON"),
+    "not-utf8": (b'\xff\xfe{"v":1}\n', "not valid JSON"),
     "damaged-json": (b'{"v":1,"id":"x",,"deck":"d"}\n', "not valid JSON"),
     "not-an-object": (b"[1, 2, 3]\n", "not a review record"),
     "rating-as-text": (_record(rating="3"), '"rating"'),
@@ -340,6 +341,14 @@ def test_a_bad_line_stops_with_file_and_line_and_changes_nothing(
         assert "upgrade" in caught.value.hint
     assert sha(log) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reviews-a.jsonl"]
+
+
+def test_lines_written_as_raw_utf8_are_read(tmp_path: Path) -> None:
+    """Another tool (or a later version) may write non-ASCII text unescaped."""
+    review = make_review("caf\u00e9", 3, picked="\u2713 S\u00e9curit\u00e9")
+    text = json.dumps(review.to_dict(LOG_VERSION), ensure_ascii=False) + "\r\n"
+    (tmp_path / "reviews-a.jsonl").write_bytes(text.encode("utf-8"))
+    assert Store.open(tmp_path, machine="a").reviews() == [review]
 
 
 def test_a_bad_line_after_the_snapshot_names_its_real_line(tmp_path: Path) -> None:

@@ -8,14 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Review
+from awsquiz.model import ReviewDict
 from awsquiz.store import (
     LOG_GLOB,
     Store,
     atomic_write,
     dumps_review,
     log_files,
-    read_reviews,
+    read_records,
+    to_reviews,
 )
 
 
@@ -24,14 +25,12 @@ def path(store: Store) -> Path:
     return store.log_path
 
 
-def _union(store: Store, incoming: list[Review]) -> int:
+def _union(store: Store, incoming: dict[str, ReviewDict]) -> int:
     """Append to this machine's log every review whose id the store does not hold yet."""
     known = store.review_ids()
-    new: dict[str, Review] = {}
-    for review in incoming:
-        if review.id not in known:
-            new.setdefault(review.id, review)
-    added = store.append_many(sorted(new.values(), key=lambda r: (r.time, r.id)))
+    added = store.append_many(
+        to_reviews(record for rid, record in incoming.items() if rid not in known)
+    )
     if added:
         store.save_snapshot()
     return added
@@ -57,7 +56,7 @@ def merge(store: Store, other: Path) -> int:
             hint="give the progress folder of the other machine "
             "(`awsquiz progress path` shows it there) or an exported file",
         )
-    return _union(store, read_reviews(logs, store.warn))
+    return _union(store, read_records(logs, store.warn))
 
 
 def import_file(store: Store, file: Path) -> int:
@@ -68,7 +67,7 @@ def import_file(store: Store, file: Path) -> int:
             f"{file}: no such file",
             hint="give a file written by `awsquiz progress export FILE`",
         )
-    return _union(store, read_reviews([file], store.warn))
+    return _union(store, read_records([file], store.warn))
 
 
 def export(store: Store, file: Path, *, force: bool = False) -> int:
