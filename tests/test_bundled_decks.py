@@ -58,7 +58,7 @@ def test_bundled_deck_files_have_no_problems() -> None:
 
 
 def test_the_seven_decks_exist(decks: dict[str, Deck]) -> None:
-    assert EXPECTED_DECKS <= set(decks)
+    assert set(decks) >= EXPECTED_DECKS
 
 
 def test_each_deck_file_is_named_after_its_id(decks: dict[str, Deck]) -> None:

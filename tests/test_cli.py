@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BAD, DECKS
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
+from conftest import BAD, DECKS
 
 runner = CliRunner()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BAD, DECKS
 
 from awsquiz.decks import load_deck_file
 from awsquiz.model import CardType, Severity
+from conftest import BAD, DECKS
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "deck.yaml") -> Path:
@@ -40,7 +40,9 @@ def test_sample_deck_loads_every_kind_of_card() -> None:
     assert cards["sse-options"].answers == ("SSE-S3", "SSE-KMS")
     classified = cards["control-types-physical-and-environmental-controls"]
     assert classified.type is CardType.CHOICE
-    assert classified.question == "Which kind of control is this: Physical and environmental controls?"
+    assert classified.question == (
+        "Which kind of control is this: Physical and environmental controls?"
+    )
     assert classified.answers == ("Inherited",)
     assert classified.choices == ("Inherited", "Shared", "Customer-specific")
     assert cards["control-types-zone-security"].answers == ("Customer-specific",)

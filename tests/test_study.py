@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import DECKS
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
@@ -16,6 +15,7 @@ from awsquiz.model import CardType
 from awsquiz.service import Where
 from awsquiz.store import Store
 from awsquiz.study import Feedback, Summary, Turn, run_study
+from conftest import DECKS
 
 runner = CliRunner()
 SAMPLE = str(DECKS / "sample.yaml")
@@ -80,7 +80,8 @@ def test_a_session_learns_every_card_and_saves_every_answer(isolated: Path) -> N
     assert summary.new_learned == 5
     assert summary.missed == ["patching-control-type"]
     assert summary.right == 10
-    lines = [json.loads(line) for line in (isolated / "reviews-test.jsonl").read_text().splitlines()]
+    log = (isolated / "reviews-test.jsonl").read_text()
+    lines = [json.loads(line) for line in log.splitlines()]
     assert len(lines) == 11
     first_miss = next(line for line in lines if line["right"] is False)
     assert first_miss["card"] == "patching-control-type"

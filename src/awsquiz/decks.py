@@ -22,6 +22,10 @@ from awsquiz.model import Card, CardType, Deck, Problem, Severity
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000  # alias expansion budget: refuses "billion laughs"
 MAX_DEPTH = 64
+# Above this rough upper bound on the nesting, the depth is measured exactly before composing:
+# libyaml's composer recurses in C (a crash past about 20,000 levels) and its scanner slows
+# down with the square of the flow nesting.
+DEEP_SCAN_FROM = 1000
 YAML_SUFFIXES = (".yaml", ".yml")
 
 DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -184,6 +188,8 @@ def compose(text: str, path: str) -> Any:
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if _nesting_bound(text) > DEEP_SCAN_FROM:
+        _refuse_deep_nesting(text, path, loader_class)
     loader = loader_class(text)
     try:
         return loader.get_single_node()
@@ -200,6 +206,57 @@ def compose(text: str, path: str) -> Any:
         raise AwsquizError(f"{path}: YAML error: {exc}") from None
     except RecursionError:
         raise AwsquizError(f"{path}: the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+# The indentation and block indicators ("- ", "? ", ": ") that open a line: a block collection
+# nested inside another starts at least one column further right, or as a mapping's list.
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:](?:[ \t]+|$))*", re.M)
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound on how deeply the YAML can nest (brackets in text count too)."""
+    flow = deepest = 0
+    for match in _FLOW_BRACKET.finditer(text):
+        if match.group() in "[{":
+            flow += 1
+            if flow > deepest:
+                deepest = flow
+                if deepest > DEEP_SCAN_FROM:
+                    return deepest
+        elif flow:
+            flow -= 1
+    block = max((len(prefix) for prefix in _BLOCK_PREFIX.findall(text)), default=0)
+    return deepest + 2 * (block + 1)
+
+
+def _refuse_deep_nesting(text: str, path: str, loader_class: Any) -> None:
+    """Raise AwsquizError where the YAML nests deeper than MAX_DEPTH, reading only parser
+    events (no recursion, and no further than that point)."""
+    import yaml
+
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    loader = loader_class(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise AwsquizError(
+                        f"{path}:{mark.line + 1}:{mark.column + 1}: "
+                        f"the YAML is nested more than {MAX_DEPTH} levels deep"
+                    )
+            elif isinstance(event, closing):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                return
+    except yaml.YAMLError:
+        return  # composing reports it, at the same place and no deeper than MAX_DEPTH
     finally:
         loader.dispose()
 
@@ -396,9 +453,13 @@ def _raw_text(node: Any, key: str) -> str | None:
     if node.tag != MAP:
         return None
     for key_node, value_node in node.value:
-        if _is_scalar(key_node) and key_node.value == key and _is_scalar(value_node):
-            if value_node.tag in SCALAR_TAGS:
-                return str(value_node.value)
+        if (
+            _is_scalar(key_node)
+            and key_node.value == key
+            and _is_scalar(value_node)
+            and value_node.tag in SCALAR_TAGS
+        ):
+            return str(value_node.value)
     return None
 
 

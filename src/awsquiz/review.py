@@ -23,11 +23,11 @@ from awsquiz.study import (
     Summary,
     Terminal,
     Turn,
-    _save_snapshot,
     ask,
     next_due,
     open_for_answers,
     record,
+    save_snapshot,
     shuffled_choices,
 )
 
@@ -261,7 +261,7 @@ def run_review(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        _save_snapshot(store, where)
+        save_snapshot(store, where)
     remaining = set(rounds.remaining)
     summary.left = [card.id for card in missed if card.key in remaining]
     summary.leeches = [

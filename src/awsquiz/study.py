@@ -10,7 +10,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from awsquiz import config as settings
@@ -30,6 +30,7 @@ from awsquiz.store import Store, new_review_id
 
 QUIT = "q"
 FLAG = "f"
+_TICK = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,13 @@ def record(
     now: datetime,
     kind: str,
 ) -> Review:
-    """Schedule the card from the answer and save the review before anything else happens."""
+    """Schedule the card from the answer and save the review before anything else happens.
+
+    A card's reviews are kept in answer order even when the clock is pinned (AWSQUIZ_NOW) or
+    stepped back: the newest review of a card is the one its state follows.
+    """
+    if previous is not None and previous.last_review is not None:
+        now = max(now, paths.from_iso(previous.last_review) + _TICK)
     state = scheduler.review(previous, answer.rating, now)
     review = Review(
         id=new_review_id(),
@@ -254,7 +261,7 @@ def run_study(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        _save_snapshot(store, where)
+        save_snapshot(store, where)
     summary.next_due = next_due(store, cards, clock())
     terminal.show_summary(summary, clock())
     if summary.interrupted:
@@ -262,7 +269,7 @@ def run_study(
     return summary
 
 
-def _save_snapshot(store: Store, where: Where) -> None:
+def save_snapshot(store: Store, where: Where) -> None:
     from awsquiz.errors import AwsquizError
 
     try:

@@ -51,7 +51,9 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str
     """Columns aligned with spaces, for output that is piped or read by another program."""
     cells = [[inert(str(c)) for c in headers]] + [[inert(str(c)) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     return "\n".join(lines)
 
 
