@@ -25,8 +25,16 @@ from awsquiz.exam_log import ExamResult, save_result
 from awsquiz.grading import grade_choices
 from awsquiz.model import Card, Deck
 from awsquiz.service import Where
-from awsquiz.store import Store, new_review_id
-from awsquiz.study import Terminal, Turn, ask, open_for_answers, record, shuffled_choices
+from awsquiz.store import new_review_id
+from awsquiz.study import (
+    Terminal,
+    Turn,
+    ask,
+    open_for_answers,
+    record,
+    save_snapshot,
+    shuffled_choices,
+)
 
 DEFAULT_QUESTIONS = 20
 SECONDS_PER_QUESTION = 90
@@ -397,7 +405,7 @@ def run_exam(
         exam.abandon(clock())
         interrupted = True
     finally:
-        _save_snapshot(store, where)
+        save_snapshot(store, where)
     if exam.ending == "time":
         terminal.show_time_up(exam.late_answer)
     report = exam.report(clock())
@@ -413,10 +421,3 @@ def run_exam(
         raise problem
     return report
 
-
-def _save_snapshot(store: Store, where: Where) -> None:
-    try:
-        store.save_snapshot()
-    except AwsquizError as error:
-        # The answers are in the log; the snapshot is only a cache rebuilt next time.
-        where.warn(error.message)
