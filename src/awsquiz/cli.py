@@ -26,7 +26,7 @@ class _Group(TyperGroup):
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             # Every answer is saved as it is given; nothing is left to do but say so.
-            typer.echo("\ninterrupted; every answer given was saved", err=True)
+            typer.echo("\ninterrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         return None
 
@@ -336,6 +336,74 @@ def stats_command(
         print_json(report.to_dict())
     else:
         show_stats(report)
+
+
+progress_app = typer.Typer(
+    cls=_Group,
+    help="Where progress lives; merge another machine's progress; back up and restore.",
+    no_args_is_help=True,
+)
+app.add_typer(progress_app, name="progress")
+
+
+@progress_app.command("path")
+def progress_path_command(progress: ProgressOpt = None) -> None:
+    """Print the progress folder and this machine's review log.
+
+    [dim]Example:[/dim] awsquiz progress path
+    """
+    from awsquiz.progress import path
+
+    store = _where(None, progress).store()
+    typer.echo(f"folder  {store.folder}\nlog     {path(store)}")
+
+
+@progress_app.command("merge")
+def progress_merge_command(
+    other: Annotated[Path, typer.Argument(metavar="DIR", help="Another progress folder.")],
+    progress: ProgressOpt = None,
+) -> None:
+    """Add every review of another progress folder that this one lacks (union by review id).
+
+    Running it twice changes nothing; each card follows its newest review.
+
+    [dim]Example:[/dim] awsquiz progress merge /mnt/laptop/awsquiz
+    """
+    from awsquiz.progress import merge
+
+    added = merge(_where(None, progress).store(), other)
+    typer.echo(f"merged {added} new review{'s' if added != 1 else ''} from {other}")
+
+
+@progress_app.command("export")
+def progress_export_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    progress: ProgressOpt = None,
+) -> None:
+    """Write every review to one JSON Lines file: a backup that `import` restores.
+
+    [dim]Example:[/dim] awsquiz progress export ~/awsquiz-backup.jsonl
+    """
+    from awsquiz.progress import export
+
+    count = export(_where(None, progress).store(), file, force=force)
+    typer.echo(f"exported {count} review{'s' if count != 1 else ''} to {file}")
+
+
+@progress_app.command("import")
+def progress_import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file made by `export`.")],
+    progress: ProgressOpt = None,
+) -> None:
+    """Add the reviews of an exported file that this progress lacks (union by review id).
+
+    [dim]Example:[/dim] awsquiz progress import ~/awsquiz-backup.jsonl
+    """
+    from awsquiz.progress import import_file
+
+    added = import_file(_where(None, progress).store(), file)
+    typer.echo(f"imported {added} new review{'s' if added != 1 else ''} from {file}")
 
 
 def main() -> None:
