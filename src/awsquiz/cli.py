@@ -7,12 +7,15 @@ Heavy modules are imported inside the commands, so each command loads only what 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from awsquiz.errors import EXIT_INTERRUPTED, AwsquizError
+
+if TYPE_CHECKING:
+    from awsquiz.service import Where
 
 
 class _Group(TyperGroup):
@@ -79,7 +82,7 @@ DeckArgs = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def _where(decks: list[Path] | None, progress: Path | None):  # type: ignore[no-untyped-def]
+def _where(decks: list[Path] | None, progress: Path | None) -> Where:
     from awsquiz.service import Where
     from awsquiz.ui import warn
 
