@@ -7,7 +7,9 @@ import hashlib
 import json
 import multiprocessing
 import os
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -548,6 +550,26 @@ def test_two_processes_appending_at_once_lose_nothing(tmp_path: Path) -> None:
     assert len(lines) == 100
     (tmp_path / "snapshot-shared.json").unlink()
     assert Store.open(tmp_path, machine="shared").progress == store.progress
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_append_waits_for_another_writers_lock(tmp_path: Path) -> None:
+    import fcntl
+
+    store = fill(tmp_path, 1)
+    log = tmp_path / "reviews-a.jsonl"
+    before = log.read_bytes()
+    review = make_review("late", 5)
+    with open(log, "rb") as other_writer:
+        fcntl.flock(other_writer.fileno(), fcntl.LOCK_EX)
+        saver = threading.Thread(target=store.append, args=(review,))
+        saver.start()
+        saver.join(0.3)
+        assert saver.is_alive()  # blocked on the lock
+        assert log.read_bytes() == before
+        fcntl.flock(other_writer.fileno(), fcntl.LOCK_UN)
+    saver.join(10)
+    assert log.read_bytes() == before + dumps_review(review)
 
 
 def test_every_machines_log_in_the_folder_is_read(tmp_path: Path) -> None:
