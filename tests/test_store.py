@@ -265,6 +265,7 @@ def test_torn_last_line_is_skipped_with_a_warning_and_the_next_answer_starts_fre
     assert warnings == [f"{log}:3: {TORN}"]
     assert rebuilt.progress == caught_up.progress
     assert [r.card for r in rebuilt.reviews()] == ["c0", "c1", "after"]
+    assert len(warnings) == 1  # reading the log again does not repeat the warning
 
 
 def test_a_cut_anywhere_in_an_answer_is_a_torn_line(tmp_path: Path) -> None:
@@ -473,6 +474,9 @@ def test_a_folder_that_cannot_be_created_is_named(tmp_path: Path) -> None:
     with pytest.raises(AwsquizError) as caught:
         Store.open(blocker / "progress", machine="a")
     assert str(blocker / "progress") in caught.value.message
+    assert "could not create the progress folder" in caught.value.message
+    with pytest.raises(AwsquizError, match="is a file, not a folder"):
+        Store.open(blocker, machine="a")
 
 
 def test_a_snapshot_that_cannot_be_written_is_reported(

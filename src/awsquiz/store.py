@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fnmatch
 import gc
 import hashlib
 import json
@@ -79,7 +80,11 @@ def machine_name(machine: str | None = None) -> str:
 def log_files(folder: Path) -> list[Path]:
     """Every review log in a progress folder, by name."""
     try:
-        return sorted(p for p in folder.glob(LOG_GLOB) if p.is_file())
+        # os.scandir, not Path.glob: glob treats an unreadable folder as empty, which would
+        # show a learner no progress at all instead of saying why.
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries if fnmatch.fnmatchcase(entry.name, LOG_GLOB)]
+        return sorted(p for p in (folder / name for name in names) if p.is_file())
     except OSError as exc:
         raise _io_error(folder, "could not list the progress folder", exc) from exc
 
@@ -357,6 +362,8 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o644)  # like the log, not mkstemp's 0600
             _write_all(fd, data)
             os.fsync(fd)
         finally:
@@ -477,12 +484,20 @@ class Store:
         self.machine = machine
         self.log_path = folder / f"reviews-{machine}.jsonl"
         self.snapshot_path = folder / f"snapshot-{machine}.json"
-        self.warn = warn
+        self._warn = warn
+        self._warned: set[str] = set()
         self.progress: dict[str, CardProgress] = {}
         # log file name -> (bytes consumed, sha256 of the first min(offset, 256) bytes)
         self._logs: dict[str, tuple[int, str]] = {}
         self._loaded = False  # whether _logs and progress hold a usable snapshot
         self.rebuilt = False  # whether the last open/catch-up had to replay every log
+
+    def warn(self, message: str) -> None:
+        """Pass a warning on to the caller, once per store (a torn line is read again by
+        every full read, but the learner needs to hear of it once)."""
+        if message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -498,15 +513,15 @@ class Store:
         the bytes each log gained since; rebuild from the logs if the snapshot is missing,
         damaged, of another version or out of date."""
         folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise AwsquizError(
+                f"{folder}: the progress folder is a file, not a folder",
+                hint="choose another with --progress DIR or AWSQUIZ_PROGRESS",
+            )
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _io_error(folder, "could not create the progress folder", exc) from exc
-        if not folder.is_dir():
-            raise AwsquizError(
-                f"{folder}: the progress folder is not a folder",
-                hint="choose another with --progress DIR or AWSQUIZ_PROGRESS",
-            )
         store = cls(folder, machine_name(machine), warn)
         store._load_snapshot()
         store.catch_up()
