@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,9 +144,9 @@ def _is_null(node: Any) -> bool:
 def _kind(node: Any) -> str:
     name = type(node).__name__
     if name == "MappingNode":
-        return "a mapping"
+        return "a mapping" if node.tag == MAP else f"a mapping tagged {node.tag}"
     if name == "SequenceNode":
-        return "a list"
+        return "a list" if node.tag == SEQ else f"a list tagged {node.tag}"
     if node.tag == NULL:
         return "empty"
     if node.tag not in SCALAR_TAGS:
@@ -161,14 +162,22 @@ def slugify(text: str, limit: int = 48) -> str:
 def read_deck_text(path: Path) -> str:
     """The file's text, or AwsquizError saying which file and what is wrong with it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise AwsquizError(
-                f"{path}: the file is {size / 1e6:.1f} MB; deck files are limited to "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
-                hint="split it into several decks",
-            )
-        data = path.read_bytes()
+        # Non-blocking, so that a named pipe is refused below instead of waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+                raise AwsquizError(f"{path}: cannot read the file: it is {kind}")
+            size = info.st_size
+            if size > MAX_FILE_BYTES:
+                raise _too_big(path, size)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # the file may grow while it is read
+            if len(data) > MAX_FILE_BYTES:
+                raise _too_big(path, len(data))
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise AwsquizError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
     try:
@@ -181,6 +190,14 @@ def read_deck_text(path: Path) -> str:
             f"(byte 0x{data[exc.start]:02x})",
             hint="save the deck as UTF-8",
         ) from None
+
+
+def _too_big(path: Path, size: int) -> AwsquizError:
+    return AwsquizError(
+        f"{path}: the file is {size / 1e6:.1f} MB; deck files are limited to "
+        f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+        hint="split it into several decks",
+    )
 
 
 def compose(text: str, path: str) -> Any:
@@ -247,9 +264,9 @@ def _refuse_deep_nesting(text: str, path: str, loader_class: Any) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
+                    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
                     raise AwsquizError(
-                        f"{path}:{mark.line + 1}:{mark.column + 1}: "
-                        f"the YAML is nested more than {MAX_DEPTH} levels deep"
+                        f"{where}: the YAML is nested more than {MAX_DEPTH} levels deep"
                     )
             elif isinstance(event, closing):
                 depth -= 1
@@ -310,14 +327,28 @@ def load_deck_file(path: Path | str) -> LoadResult:
     try:
         text = read_deck_text(path)
         if "\x00" in text:
-            line = text.count("\n", 0, text.index("\x00")) + 1
-            raise AwsquizError(f"{shown}:{line}:1: the file contains a NUL byte; not a text file")
+            at = text.index("\x00")
+            line = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            raise AwsquizError(
+                f"{shown}:{line}:{column}: the file contains a NUL byte; not a text file"
+            )
         root = compose(text, shown)
     except AwsquizError as exc:
         return LoadResult(shown, None, [_problem_from_error(shown, exc.message)])
     checker = _Checker(shown)
     if root is None or _is_null(root):
-        checker.error(None, "the file is empty; a deck needs 'cards' or 'classify'")
+        if not text.strip():
+            checker.error(None, "the file is empty; a deck needs 'cards' or 'classify'")
+        else:  # only comments, directives or a null: point at where the deck should be
+            where = root.start_mark if root is not None else None
+            checker.problems.append(Problem(
+                shown,
+                where.line + 1 if where else 1,
+                where.column + 1 if where else 1,
+                "the file holds no deck, only comments or an empty document; "
+                "a deck needs 'cards' or 'classify'",
+            ))
         return LoadResult(shown, None, checker.problems)
     if not _check_shape(root, checker):
         return LoadResult(shown, None, checker.problems)

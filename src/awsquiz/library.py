@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from awsquiz import paths
@@ -152,6 +153,8 @@ def _load_cached(path: Path) -> LoadResult:
         stat = path.stat()
     except OSError as exc:
         return LoadResult(str(path), None, [Problem(str(path), 0, 0, str(exc.strerror))])
+    if not S_ISREG(stat.st_mode):
+        return load_deck_file(path)  # a folder, pipe or device: refused there, never read here
     cache_file = _cache_file(path)
     entry = _read_entry(cache_file)
     if entry is not None and entry.get("path") == str(path):

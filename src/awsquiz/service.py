@@ -78,4 +78,10 @@ def check(where: Where, targets: Sequence[Path]) -> CheckReport:
     files = files_in(folders)
     library = load_files(files)
     cards = sum(len(deck.cards) for deck in library.decks)
-    return CheckReport(len(files), len(library.decks), cards, library.problems)
+    # A folder named on the command line with nothing to check is a mistake, not a pass.
+    empty = [
+        Problem(str(target), 0, 0, "a folder with no deck files (.yaml or .yml) in it")
+        for target in targets
+        if target.is_dir() and not files_in([target])
+    ]
+    return CheckReport(len(files), len(library.decks), cards, empty + library.problems)
