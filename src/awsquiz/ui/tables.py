@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -17,8 +18,15 @@ if TYPE_CHECKING:
     from awsquiz.service import CheckReport
 
 
+# JSON escapes C0 controls itself; these are C1 controls (U+009B is CSI to many terminals),
+# DEL and the invisible characters that reorder text, written as \u escapes all the same.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028-\u2029\u2060-\u2069\ufeff]")
+
+
 def print_json(data: object, out: TextIO | None = None) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False), file=out or sys.stdout)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    text = _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    print(text, file=out or sys.stdout)
 
 
 def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = None) -> None:
