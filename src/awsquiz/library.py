@@ -144,7 +144,7 @@ def deck_ids_for_completion(incomplete: str) -> list[str]:
 
 
 def _cache_file(path: Path) -> Path:
-    key = hashlib.sha1(os.path.realpath(path).encode()).hexdigest()[:24]
+    key = hashlib.sha1(os.fsencode(os.path.realpath(path))).hexdigest()[:24]
     return paths.cache_dir() / "decks" / f"{key}.json"
 
 

@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from awsquiz.errors import AwsquizError
 
 # C0 and C1 controls (but newline and tab), DEL, and the invisible format characters that
-# reorder or hide text (bidirectional overrides, zero-width characters, BOM).
+# reorder or hide text (bidirectional overrides, zero-width characters, BOM); and the lone
+# surrogates that stand for the undecodable bytes of a file name, which cannot be printed.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+    "\ud800-\udfff]"
 )
 
 

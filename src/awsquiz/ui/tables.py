@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 
 
 # JSON escapes C0 controls itself; these are C1 controls (U+009B is CSI to many terminals),
-# DEL and the invisible characters that reorder text, written as \u escapes all the same.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028-\u2029\u2060-\u2069\ufeff]")
+# DEL, the invisible characters that reorder text and the lone surrogates of undecodable file
+# names (which cannot be printed), written as \u escapes all the same.
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028-\u2029\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def print_json(data: object, out: TextIO | None = None) -> None:
