@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
@@ -51,27 +50,14 @@ class ExamTerminal(RichTerminal):
         self.out.print(Panel(lines, title="Mock exam", title_align="left",
                              border_style="blue", expand=False))
 
-    def show_question(self, turn: Turn) -> None:
-        card = turn.card
+    def header(self, turn: Turn) -> Text:
         header = Text(" ")
         header.append(f"question {turn.position} of {turn.total}", style="bold")
         header.append(" · ", style="dim")
-        header.append(inert(card.deck), style="dim")
+        header.append(inert(turn.card.deck), style="dim")
         if turn.note:
             header.append(f" · {inert(turn.note)}", style="dim")
-        self.out.print()
-        self.out.print(header)
-        body: list[Text] = []
-        for number, choice in enumerate(turn.choices, 1):
-            line = Text(f" {number:>2}  ", style="bold")
-            line.append(inert(choice))
-            body.append(line)
-        if card.type is CardType.MULTI:
-            body.append(Text(f"select {len(card.answers)}", style="dim italic"))
-        self.out.print(
-            Panel(Group(_t(card.question, "bold"), Text(""), *body), border_style="blue",
-                  padding=(0, 1))
-        )
+        return header
 
     def show_time_up(self, late_answer: bool) -> None:
         self.out.print()

@@ -51,32 +51,19 @@ class RichTerminal:
     # Output ---------------------------------------------------------------------------------
 
     def show_question(self, turn: Turn) -> None:
-        card = turn.card
+        self.out.print()
+        self.out.print(self.header(turn))
+        self.out.print(question_panel(turn, self.out.width))
+
+    def header(self, turn: Turn) -> Text:
         header = Text(" ")
-        header.append(inert(card.deck), style="bold")
+        header.append(inert(turn.card.deck), style="bold")
         header.append(f" · card {turn.position} of {turn.total}", style="dim")
         if turn.mode == "study":
             header.append(f" · {turn.due_left} due · {turn.new_left} new", style="dim")
         if turn.note:
             header.append(f" · {inert(turn.note)}", style="dim")
-        self.out.print()
-        self.out.print(header)
-        body: list[Text] = []
-        for number, choice in enumerate(turn.choices, 1):
-            line = Text(f" {number:>2}  ", style="bold")
-            line.append(inert(choice))
-            body.append(line)
-        if card.type is CardType.MULTI:
-            body.append(Text(f"select {len(card.answers)}", style="dim italic"))
-        if not body:
-            body.append(Text("type your answer, or press Enter to see it", style="dim italic"))
-        self.out.print(
-            Panel(Group(*body), title=_t(card.question, "bold"), title_align="left",
-                  border_style="blue", padding=(0, 1))
-            if len(card.question) <= max(20, self.out.width - 8) and "\n" not in card.question
-            else Panel(Group(_t(card.question, "bold"), Text(""), *body), border_style="blue",
-                       padding=(0, 1))
-        )
+        return header
 
     def show_reveal(self, turn: Turn, typed: str) -> None:
         card = turn.card
@@ -154,6 +141,25 @@ class RichTerminal:
         if summary.missed:
             self.out.print(Text.assemble(" missed: ", _t(", ".join(summary.missed))))
             self.out.print(Text(" drill them now: awsquiz review", style="bold"))
+
+
+def question_panel(turn: Turn, width: int) -> Panel:
+    """The question with its numbered choices; a short question goes in the panel's title."""
+    card = turn.card
+    body: list[Text] = []
+    for number, choice in enumerate(turn.choices, 1):
+        line = Text(f" {number:>2}  ", style="bold")
+        line.append(inert(choice))
+        body.append(line)
+    if card.type is CardType.MULTI:
+        body.append(Text(f"select {len(card.answers)}", style="dim italic"))
+    if not body:
+        body.append(Text("type your answer, or press Enter to see it", style="dim italic"))
+    if len(card.question) <= max(20, width - 8) and "\n" not in card.question:
+        return Panel(Group(*body), title=_t(card.question, "bold"), title_align="left",
+                     border_style="blue", padding=(0, 1))
+    return Panel(Group(_t(card.question, "bold"), Text(""), *body), border_style="blue",
+                 padding=(0, 1))
 
 
 def _diff_line(typed: str, answer: str) -> Text:
