@@ -409,5 +409,37 @@ def progress_import_command(
     typer.echo(f"imported {added} new review{'s' if added != 1 else ''} from {file}")
 
 
+def _light_rich_help() -> None:
+    """Let typer's Rich help load without rich.markdown and rich.traceback.
+
+    typer.rich_utils imports both at its top, but help in "rich" markup mode uses neither
+    (Markdown is only for "markdown" mode, Traceback only for pretty exceptions, which are
+    off): markdown-it and the traceback machinery cost about 70 ms of a 330 ms --help. They
+    are stood in for while typer.rich_utils loads, then taken out again, so that any later
+    import of those modules gets the real ones.
+    """
+    import sys
+    import types
+
+    if "typer.rich_utils" in sys.modules:
+        return
+    stand_ins: dict[str, types.ModuleType] = {}
+    for name, attribute in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")):
+        if name not in sys.modules:
+            module = types.ModuleType(name)
+            setattr(module, attribute, type(attribute, (), {}))
+            sys.modules[name] = stand_ins[name] = module
+    try:
+        import typer.rich_utils  # noqa: F401
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
 def main() -> None:
+    import sys
+
+    if "--help" in sys.argv or "-h" in sys.argv:
+        _light_rich_help()
     app()
