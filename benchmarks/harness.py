@@ -93,7 +93,11 @@ class Dataset:
             AWSQUIZ_MACHINE=generate.MACHINE,
             NO_COLOR="1",
             TERM="dumb",
+            # Compiled modules are cached, as for an installed package (the environment may
+            # say not to write them), in a folder of the benchmark's own.
+            PYTHONPYCACHEPREFIX=str(self.root.parent / "pycache"),
         )
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update(extra)
         return env
 

@@ -11,11 +11,11 @@ import difflib
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from awsquiz import paths
 from awsquiz.decks import LoadResult, files_in, load_deck_file
@@ -57,19 +57,37 @@ def load_files(files: Iterable[Path], *, preferred: int = 0) -> Library:
     The first `preferred` files were named on the command line: a folder deck with the same
     id as one of them is left out quietly, so a learner can study an edited copy of a deck.
     """
-    library = Library()
+    decks, problems = _unique(files, preferred, _load_pair)
+    return Library(decks, problems)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_D = TypeVar("_D", bound=_HasId)
+
+
+def _unique(
+    files: Iterable[Path],
+    preferred: int,
+    load: Callable[[Path], tuple[_D | None, list[Problem]]],
+) -> tuple[list[_D], list[Problem]]:
+    """Each file's deck, through `load`, keeping deck ids unique (see `load_files`)."""
+    decks: list[_D] = []
+    problems: list[Problem] = []
     owners: dict[str, str] = {}
     named_ids: set[str] = set()
     for index, path in enumerate(files):
-        result = _load_cached(path)
-        deck = result.deck
+        deck, found = load(path)
         if deck is not None and deck.id in named_ids:
             continue
-        library.problems += result.problems
+        problems += found
         if deck is None:
             continue
         if deck.id in owners:
-            library.problems.append(
+            problems.append(
                 Problem(
                     str(path), 1, 1,
                     f"deck id '{deck.id}' is already used by {owners[deck.id]}; "
@@ -80,8 +98,31 @@ def load_files(files: Iterable[Path], *, preferred: int = 0) -> Library:
         owners[deck.id] = str(path)
         if index < preferred:
             named_ids.add(deck.id)
-        library.decks.append(deck)
-    return library
+        decks.append(deck)
+    return decks, problems
+
+
+@dataclass(frozen=True)
+class DeckIndex:
+    """What `awsquiz decks` needs of a deck: no card but its key."""
+
+    id: str
+    title: str
+    path: str
+    keys: tuple[str, ...]  # "deck/card" of every card, in deck order
+
+
+def load_index(extra_dirs: Sequence[Path] = ()) -> list[DeckIndex]:
+    """Every deck as a `DeckIndex`: the same decks, problems and errors as `load_library`
+    with no selection, read from small index entries beside the parse cache, so that no
+    card is built. A file that changed goes through the parse cache (and YAML) as usual."""
+    for folder in extra_dirs:
+        if not folder.is_dir():
+            raise AwsquizError(f"--decks {folder}: no such folder")
+    folders = [d for d in paths.deck_dirs(list(extra_dirs)) if d.is_dir()]
+    decks, problems = _unique(files_in(folders), 0, _load_index)
+    Library(problems=problems).raise_errors()
+    return decks
 
 
 def load_library(
@@ -146,6 +187,71 @@ def deck_ids_for_completion(incomplete: str) -> list[str]:
 def _cache_file(path: Path) -> Path:
     key = hashlib.sha1(os.fsencode(os.path.realpath(path))).hexdigest()[:24]
     return paths.cache_dir() / "decks" / f"{key}.json"
+
+
+def _load_pair(path: Path) -> tuple[Deck | None, list[Problem]]:
+    result = _load_cached(path)
+    return result.deck, result.problems
+
+
+def _index_file(path: Path) -> Path:
+    return _cache_file(path).with_suffix(".index.json")
+
+
+def _load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
+    """A deck's index entry if the file has not changed since it was written; otherwise the
+    deck through the parse cache (which writes a fresh index entry)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is not None and S_ISREG(stat.st_mode):
+        entry = _read_entry(_index_file(path))
+        if (
+            entry is not None
+            and entry.get("path") == str(path)
+            and entry.get("size") == stat.st_size
+            and entry.get("mtime_ns") == stat.st_mtime_ns
+        ):
+            try:
+                return _index_from(entry)
+            except (KeyError, TypeError, ValueError):
+                pass  # a damaged entry: go through the parse cache
+    result = _load_cached(path)
+    deck = result.deck
+    if stat is not None and S_ISREG(stat.st_mode):
+        # Stamped with the size and time seen before reading: if the file changed meanwhile,
+        # the next run sees a newer time and reads it again.
+        _write_json(_index_file(path), {
+            "version": _cache_version(),
+            "path": str(path),
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "deck": None if deck is None else {
+                "id": deck.id,
+                "title": deck.title,
+                "path": deck.path,
+                "ids": [card.id for card in deck.cards],
+            },
+            "problems": [p.to_dict() for p in result.problems],
+        })
+    index = None if deck is None else DeckIndex(
+        deck.id, deck.title, deck.path, tuple(card.key for card in deck.cards)
+    )
+    return index, result.problems
+
+
+def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]:
+    problems = [Problem.from_dict(p) for p in entry["problems"]]
+    raw = entry["deck"]
+    if raw is None:
+        return None, problems
+    deck_id = raw["id"]
+    if type(deck_id) is not str or type(raw["title"]) is not str:
+        raise TypeError("not an index entry")
+    prefix = deck_id + "/"
+    keys = tuple(prefix + card_id for card_id in raw["ids"])
+    return DeckIndex(deck_id, raw["title"], raw["path"], keys), problems
 
 
 def _load_cached(path: Path) -> LoadResult:
@@ -223,10 +329,14 @@ def _write_entry(
         "deck": body["deck"],
         "problems": body["problems"],
     }
+    _write_json(cache_file, entry)
+
+
+def _write_json(target: Path, document: dict[str, Any]) -> None:
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entry, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, cache_file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, target)
     except OSError:
         pass  # the cache only saves time; a read-only cache folder is fine

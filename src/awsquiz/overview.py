@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from awsquiz.model import CardProgress, Deck
 from awsquiz.paths import iso
+
+if TYPE_CHECKING:
+    from awsquiz.library import DeckIndex
 
 MASTERED_DAYS = 21.0
 LEARNING_STATES = (1, 3)  # fsrs State.Learning, State.Relearning
@@ -54,6 +58,50 @@ def summarize(
         rows.append(
             DeckSummary(
                 deck.id, deck.title, len(deck.cards), new, learning, due, mastered, last,
+                deck.path,
+            )
+        )
+    return rows
+
+
+# What the counts need of one card's progress: fsrs state, due, stability, last studied
+# (a tuple, or a list of the same four when read back from the counts cache).
+CardCounts = Sequence[Any]
+
+
+def card_counts(progress: Mapping[str, CardProgress]) -> dict[str, CardCounts]:
+    return {
+        key: (entry.state.state, entry.state.due, entry.state.stability, entry.last_time)
+        for key, entry in progress.items()
+    }
+
+
+def summarize_index(
+    decks: Sequence[DeckIndex], counts: Mapping[str, CardCounts], now: datetime
+) -> list[DeckSummary]:
+    """The same rows as `summarize`, from deck indexes and each card's counting fields."""
+    now_text = iso(now)
+    rows = []
+    for deck in decks:
+        new = learning = due = mastered = 0
+        last: str | None = None
+        for key in deck.keys:
+            entry = counts.get(key)
+            if entry is None:
+                new += 1
+                continue
+            state, due_at, stability, last_time = entry
+            if state in LEARNING_STATES:
+                learning += 1
+            if due_at <= now_text:
+                due += 1
+            if (stability or 0.0) >= MASTERED_DAYS:
+                mastered += 1
+            if last is None or last_time > last:
+                last = last_time
+        rows.append(
+            DeckSummary(
+                deck.id, deck.title, len(deck.keys), new, learning, due, mastered, last,
                 deck.path,
             )
         )

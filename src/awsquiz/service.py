@@ -5,6 +5,7 @@ Each function takes plain values and returns plain data; none of them prints.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from awsquiz import paths
 from awsquiz.library import Library, load_library
 from awsquiz.model import Card, Problem, Severity
-from awsquiz.overview import DeckSummary, summarize
+from awsquiz.overview import CardCounts, DeckSummary, card_counts, summarize_index
 
 if TYPE_CHECKING:
     from awsquiz.store import Store
@@ -40,9 +41,84 @@ class Where:
 
 
 def list_decks(where: Where, now: datetime | None = None) -> list[DeckSummary]:
-    library = where.library()
-    store = where.store()
-    return summarize(library.decks, store.progress, now or paths.now())
+    """Every deck's counts, from the decks' index entries and a small cache of each card's
+    counting fields; neither a card nor the store is built while nothing changed."""
+    from awsquiz.library import load_index
+
+    decks = load_index(where.deck_dirs)
+    return summarize_index(decks, _card_counts(where), now or paths.now())
+
+
+# The counts cache ----------------------------------------------------------------------------
+# Progress is a function of the review logs alone (the snapshot is a cache of them), and the
+# logs only grow: so each card's counting fields are cached keyed by the size and modification
+# time of every log in the folder. Any change to any log, a log added or gone, means the store
+# is opened as usual (reporting bad lines, catching up, rebuilding its snapshot). A store that
+# warned (a torn line) is not cached, so the warning is given every time, as before.
+
+_COUNTS_VERSION = 1
+
+
+def _card_counts(where: Where) -> dict[str, CardCounts]:
+    import dataclasses
+    import hashlib
+    import json
+
+    folder = paths.progress_dir(where.progress)
+    stamps = _log_stamps(folder)
+    key = hashlib.sha1(os.fsencode(os.path.realpath(folder))).hexdigest()[:24]
+    cache_file = paths.cache_dir() / "progress" / f"{key}.json"
+    if stamps is not None:
+        try:
+            entry = json.loads(cache_file.read_bytes())
+            if (
+                entry["version"] == _COUNTS_VERSION
+                and entry["folder"] == os.fsdecode(folder)
+                and entry["logs"] == stamps
+            ):
+                cards: dict[str, CardCounts] = entry["cards"]  # lists, read like tuples
+                return cards
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            pass  # no cache or a damaged one: open the store
+    warned: list[str] = []
+
+    def warn(message: str) -> None:
+        warned.append(message)
+        where.warn(message)
+
+    store = dataclasses.replace(where, warn=warn).store()
+    counts = card_counts(store.progress)
+    if stamps is not None and not warned:
+        document = {
+            "version": _COUNTS_VERSION,
+            "folder": os.fsdecode(folder),
+            "logs": stamps,
+            "cards": counts,
+        }
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass  # the cache only saves time
+    return counts
+
+
+def _log_stamps(folder: Path) -> dict[str, list[int]] | None:
+    """{log name: [size, mtime_ns]} of every review log (as `store.log_files` finds them),
+    or None if the folder cannot be listed."""
+    stamps: dict[str, list[int]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("reviews-") and name.endswith(".jsonl") and entry.is_file():
+                    stat = entry.stat()
+                    stamps[name] = [stat.st_size, stat.st_mtime_ns]
+    except OSError:
+        return None
+    return stamps
 
 
 def list_cards(where: Where, selection: Sequence[str], tags: Sequence[str]) -> list[Card]:
