@@ -34,10 +34,11 @@ SOURCE = "https://docs.aws.amazon.com/whitepapers/latest/aws-overview/security-s
 MIX = (("basic", 0.3), ("choice", 0.3), ("multi", 0.2))
 CATEGORIES = ("Inherited", "Shared", "Customer-specific")
 WORDS = (
-    "encryption key policy bucket region zone audit control log trail identity role "
-    "principal account network subnet gateway firewall certificate secret rotation backup "
-    "replica snapshot compliance artifact report boundary permission session token"
-).split()
+    "encryption", "key", "policy", "bucket", "region", "zone", "audit", "control", "log",
+    "trail", "identity", "role", "principal", "account", "network", "subnet", "gateway",
+    "firewall", "certificate", "secret", "rotation", "backup", "replica", "snapshot",
+    "compliance", "artifact", "report", "boundary", "permission", "session", "token",
+)
 
 
 @dataclass(frozen=True)

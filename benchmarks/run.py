@@ -142,16 +142,17 @@ def measure(data: harness.Dataset, runs: int, log) -> tuple[list[Row], dict[str,
 def table(rows: list[Row]) -> str:
     headers = ("figure", "measured", "target", "ratio", "met")
     cells = [headers] + [
-        (r.figure, r.measured, r.target, r.ratio, "-" if r.met is None else "yes" if r.met else "NO")
+        (r.figure, r.measured, r.target, r.ratio,
+         "-" if r.met is None else "yes" if r.met else "NO")
         for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     right = {1, 3}
     lines = []
     for index, row in enumerate(cells):
-        lines.append("  ".join(
-            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))
-        ).rstrip())
+        pairs = enumerate(zip(row, widths, strict=True))
+        lines.append("  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs)
+                     .rstrip())
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -187,10 +188,12 @@ def main(argv: list[str] | None = None) -> int:
         for s in series.values():
             if s.samples:
                 times = ", ".join(f"{x.seconds * 1000:.0f}" for x in s.samples)
-                print(f"{s.name}: {times} ms (stdev {statistics.pstdev(x.seconds for x in s.samples) * 1000:.0f})")
+                spread = statistics.pstdev(x.seconds for x in s.samples) * 1000
+                print(f"{s.name}: {times} ms (stdev {spread:.0f})")
     missed = [r.figure for r in rows if r.met is False]
     print()
-    print("all targets met" if not missed else f"{len(missed)} target(s) missed: " + "; ".join(missed))
+    print("all targets met" if not missed
+          else f"{len(missed)} target(s) missed: " + "; ".join(missed))
     return 1 if missed else 0
 
 
