@@ -246,10 +246,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cards", type=int, default=500, help="cards per deck")
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", choices=("library", "history"),
+                        help="write only the decks, or only the history (of the same cards)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    refs = make_library(args.out / "decks", args.decks, args.cards, args.seed)
-    make_history(args.out / "progress", refs, args.reviews, seed=args.seed)
+    if args.only == "history":
+        refs = library_cards(args.decks, args.cards, args.seed)
+    else:
+        refs = make_library(args.out / "decks", args.decks, args.cards, args.seed)
+    if args.only != "library":
+        make_history(args.out / "progress", refs, args.reviews, seed=args.seed)
     print(
         f"{len(refs)} cards in {args.decks} decks and {args.reviews} reviews "
         f"written to {args.out} in {time.perf_counter() - started:.1f} s",

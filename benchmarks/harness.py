@@ -7,6 +7,7 @@ time and peak memory (ru_maxrss from wait4) are recorded.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -131,11 +132,20 @@ def dataset(
     base.mkdir(parents=True)
     started = time.perf_counter()
     log(f"generating {decks * cards_per_deck:,} cards and {reviews:,} reviews into {base} ...")
-    refs = generate.make_library(data.deck_dir, decks, cards_per_deck)
-    generate.make_history(data.progress, refs, reviews)
+    make(base, decks, cards_per_deck, reviews)
     marker.write_text(f"{time.perf_counter() - started:.1f}\n")
     log(f"  done in {time.perf_counter() - started:.1f} s")
     return data
+
+
+def make(out: Path, decks: int, cards_per_deck: int, reviews: int, only: str = "") -> None:
+    """Run generate.py in a child process: this one stays small, and children's peak memory
+    (which on Linux counts the memory of the process they were started from) stays theirs."""
+    cmd = [PY, str(HERE / "generate.py"), str(out), "--decks", str(decks),
+           "--cards", str(cards_per_deck), "--reviews", str(reviews)]
+    if only:
+        cmd += ["--only", only]
+    subprocess.run(cmd, check=True)
 
 
 def generation_seconds(data: Dataset) -> float | None:
@@ -237,15 +247,32 @@ def copy_progress(source: Path) -> Path:
     return target
 
 
-def history_only(reviews: int, refs: list[generate.CardRef], root: Path | None = None) -> Path:
-    """A progress folder holding `reviews` answers over `refs` (made once, reused)."""
-    base = (root or default_root()) / f"v{DATA_VERSION}-history-{len(refs)}-{reviews}"
+def history_only(reviews: int, decks: int, cards_per_deck: int, root: Path | None = None) -> Path:
+    """A progress folder of `reviews` answers over the generated cards (made once, reused)."""
+    base = (root or default_root()) / (
+        f"v{DATA_VERSION}-history-{decks}x{cards_per_deck}-{reviews}"
+    )
     if (base / "complete").is_file():
         return base / "progress"
     shutil.rmtree(base, ignore_errors=True)
-    generate.make_history(base / "progress", refs, reviews)
+    make(base, decks, cards_per_deck, reviews, only="history")
     (base / "complete").write_text("ok\n")
     return base / "progress"
+
+
+def append_times_apart(progress: Path, count: int = 40) -> list[float]:
+    """`append_times` in a child process, on a scratch copy of `progress`."""
+    scratch = copy_progress(progress)
+    try:
+        code = (
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import harness; "
+            "print(json.dumps(harness.append_times(harness.Path(sys.argv[2]), int(sys.argv[3]))))"
+        )
+        out = subprocess.run([PY, "-c", code, str(HERE), str(scratch), str(count)],
+                             check=True, capture_output=True, text=True).stdout
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return [float(x) for x in json.loads(out)]
 
 
 def median_ms(values: Sequence[float]) -> float:

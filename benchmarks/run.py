@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import sys
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import generate  # noqa: E402
 import harness  # noqa: E402
 from harness import AWSQUIZ, FLOOR, Series  # noqa: E402
 
@@ -94,14 +92,9 @@ def measure(data: harness.Dataset, runs: int, log) -> tuple[list[Row], dict[str,
 
     log("timing single-answer saves in process ...")
     appends: dict[int, float] = {}
-    refs = generate.library_cards(DECKS, CARDS_PER_DECK)
-    for reviews, source in ((1_000, harness.history_only(1_000, refs)),
-                            (REVIEWS, data.progress)):
-        scratch = harness.copy_progress(source)
-        try:
-            appends[reviews] = harness.median_ms(harness.append_times(scratch, count=60))
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+    small = harness.history_only(1_000, DECKS, CARDS_PER_DECK, data.root.parent)
+    for reviews, source in ((1_000, small), (REVIEWS, data.progress)):
+        appends[reviews] = harness.median_ms(harness.append_times_apart(source, count=60))
 
     floor = series["floor"].median
     rows = [Row("floor: python -c 'import typer, rich.console'", f"{floor * 1000:.0f} ms",
