@@ -79,8 +79,9 @@ def show_cards(cards: Sequence[Card], out: TextIO | None = None) -> None:
     from rich.text import Text
 
     table = Table(header_style="bold", show_lines=False, expand=True)
-    table.add_column("deck", no_wrap=True, style="cyan")
-    table.add_column("id", no_wrap=True)
+    # Ids share the width and fold: sized to the longest id, they left no room for the question.
+    table.add_column("deck", no_wrap=True, style="cyan", max_width=22)
+    table.add_column("id", ratio=1, overflow="fold")
     table.add_column("type", no_wrap=True, style="dim")
     table.add_column("question", ratio=3)
     table.add_column("answer", ratio=1, style="green")
