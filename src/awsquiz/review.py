@@ -19,14 +19,13 @@ from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.model import Card, CardProgress, Review
 from awsquiz.service import Where
 from awsquiz.study import (
-    Feedback,
     Summary,
     Terminal,
     Turn,
     ask,
     next_due,
     open_for_answers,
-    record,
+    save_and_tell,
     save_snapshot,
     shuffled_choices,
 )
@@ -246,18 +245,8 @@ def run_review(
             answer = ask(terminal, turn)
             if answer is None or answer == "flag":
                 break
-            now = clock()
-            previous = store.progress.get(key)
-            review = record(store, scheduler, answer, previous.state if previous else None,
-                            now, "review")
+            save_and_tell(store, scheduler, terminal, turn, answer, clock(), summary)
             rounds = rounds.answered(key, answer.right, rng)
-            summary.answered += 1
-            summary.right += answer.right
-            if not answer.right and card.id not in summary.missed:
-                summary.missed.append(card.id)
-            terminal.show_feedback(
-                Feedback(answer, turn, paths.from_iso(review.state.due), now)
-            )
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:

@@ -184,6 +184,29 @@ def record(
     return review
 
 
+def save_and_tell(
+    store: Store,
+    scheduler: Scheduler,
+    terminal: Terminal,
+    turn: Turn,
+    answer: Answer,
+    now: datetime,
+    summary: Summary,
+) -> Review:
+    """Save the answer, count it in the session's summary, then show how it went."""
+    previous = store.progress.get(answer.card.key)
+    review = record(
+        store, scheduler, answer, previous.state if previous else None, now, turn.mode
+    )
+    summary.answered += 1
+    summary.right += answer.right
+    summary.new_learned += previous is None
+    if not answer.right and answer.card.id not in summary.missed:
+        summary.missed.append(answer.card.id)
+    terminal.show_feedback(Feedback(answer, turn, paths.from_iso(review.state.due), now))
+    return review
+
+
 def next_due(store: Store, cards: Sequence[Card], now: datetime) -> datetime | None:
     now_text = paths.iso(now)
     dues = [
@@ -228,7 +251,6 @@ def run_study(
         new_per_day=new_per_day, limit=limit, include_all=include_all,
     )
     summary = Summary(nothing_to_do=queue.peek(clock()) is None)
-    seen: set[str] = set()
     try:
         while (key := queue.peek(clock())) is not None:
             card = by_key[key]
@@ -243,21 +265,8 @@ def run_study(
             answer = ask(terminal, turn)
             if answer is None or answer == "flag":
                 break
-            now = clock()
-            previous = store.progress.get(key)
-            review = record(store, scheduler, answer, previous.state if previous else None,
-                            now, "study")
+            review = save_and_tell(store, scheduler, terminal, turn, answer, clock(), summary)
             queue = queue.answered(key, review.state)
-            summary.answered += 1
-            summary.right += answer.right
-            if previous is None and key not in seen:
-                summary.new_learned += 1
-            seen.add(key)
-            if not answer.right and card.id not in summary.missed:
-                summary.missed.append(card.id)
-            terminal.show_feedback(
-                Feedback(answer, turn, paths.from_iso(review.state.due), now)
-            )
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
