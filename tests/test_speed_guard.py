@@ -135,3 +135,25 @@ def test_decks_counts_match_the_full_library_and_store(
     deck_file = bench["decks"] / "bench-03.yaml"
     deck_file.write_text(deck_file.read_text() + "\n# edited\n")
     assert list_decks(where, now) == full()
+
+
+def test_parsing_ahead_in_parallel_gives_the_same_library(
+    bench: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run parses large libraries on every core; the decks and problems are the same
+    as parsing one file after another."""
+    import awsquiz.library as library
+
+    monkeypatch.setenv("AWSQUIZ_DECKS", str(bench["decks"]))
+    monkeypatch.setenv("AWSQUIZ_CACHE", str(tmp_path / "parallel"))
+    monkeypatch.setattr(library.os, "cpu_count", lambda: 2)
+    parallel = library.load_library(strict=False)
+    monkeypatch.setenv("AWSQUIZ_CACHE", str(tmp_path / "serial"))
+    monkeypatch.setattr(library.os, "cpu_count", lambda: 1)
+    serial = library.load_library(strict=False)
+    assert len(parallel.cards()) > 2_000
+    assert parallel.decks == serial.decks
+    assert parallel.problems == serial.problems
+    assert sorted(p.name for p in (tmp_path / "parallel" / "decks").iterdir()) == sorted(
+        p.name for p in (tmp_path / "serial" / "decks").iterdir()
+    )

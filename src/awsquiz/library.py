@@ -23,6 +23,8 @@ from awsquiz.errors import AwsquizError
 from awsquiz.model import Card, Deck, Problem, Severity
 
 CACHE_VERSION = 1
+# Parse files in parallel only when there is this much YAML to parse (about 1,500 cards).
+PARSE_AHEAD_BYTES = 1 << 20
 
 
 @dataclass
@@ -57,8 +59,62 @@ def load_files(files: Iterable[Path], *, preferred: int = 0) -> Library:
     The first `preferred` files were named on the command line: a folder deck with the same
     id as one of them is left out quietly, so a learner can study an edited copy of a deck.
     """
+    files = list(files)
+    _parse_ahead(files)
     decks, problems = _unique(files, preferred, _load_pair)
     return Library(decks, problems)
+
+
+def _parse_ahead(files: Sequence[Path]) -> None:
+    """Parse the deck files the cache has nothing recent for on every core at once, so that
+    a first run (or a new machine) does not parse thousands of cards one file at a time.
+
+    Each worker goes through the parse cache as usual and writes the file's entry; the files
+    are then read from the cache in order, which is where every check and problem comes
+    from, so the outcome is the same as without this. Only where processes can be forked
+    (POSIX); anything going wrong here just leaves the work to the ordinary path.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(files) < 2:
+        return
+    sizes = {path: _probably_stale(path) for path in files}
+    stale = [path for path, size in sizes.items() if size]
+    if len(stale) < 2 or sum(sizes.values()) < PARSE_AHEAD_BYTES:
+        return  # starting processes would cost more than it saves
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(min(workers, len(stale)), mp_context=context) as pool:
+            for _ in pool.map(_parse_into_cache, stale):
+                pass
+    except Exception:  # noqa: BLE001 - a broken pool, no processes left: parse below
+        return
+
+
+def _probably_stale(path: Path) -> int:
+    """The size of this regular file if the parse cache seems to hold nothing as recent as
+    it, else 0."""
+    try:
+        stat = path.stat()
+        if not S_ISREG(stat.st_mode):
+            return 0  # refused in the ordinary path, never read ahead
+    except OSError:
+        return 0
+    try:
+        stale = _cache_file(path).stat().st_mtime_ns < stat.st_mtime_ns
+    except OSError:
+        stale = True
+    return max(stat.st_size, 1) if stale else 0
+
+
+def _parse_into_cache(path: Path) -> None:
+    _load_cached(path)
 
 
 class _HasId(Protocol):
