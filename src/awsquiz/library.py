@@ -66,8 +66,34 @@ def load_files(files: Iterable[Path], *, preferred: int = 0) -> Library:
 
 
 def _parse_ahead(files: Sequence[Path]) -> None:
-    """Parse the deck files the cache has nothing recent for on every core at once, so that
-    a first run (or a new machine) does not parse thousands of cards one file at a time.
+    parse_ahead(files).finish()
+
+
+class ParseAhead:
+    """Deck files being parsed in other processes (see `parse_ahead`)."""
+
+    def __init__(self, pool: Any = None, futures: Sequence[Any] = ()) -> None:
+        self._pool = pool
+        self._futures = futures
+
+    def finish(self) -> None:
+        """Wait for the parsing to end; never fails (the ordinary path parses what is left)."""
+        if self._pool is None:
+            return
+        try:
+            for future in self._futures:
+                future.result()
+        except Exception:  # noqa: BLE001 - a broken pool, no processes left: parse later
+            pass
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def parse_ahead(files: Sequence[Path]) -> ParseAhead:
+    """Start parsing the deck files the cache has nothing recent for on every core at once,
+    so that a first run (or a new machine) does not parse thousands of cards one file at a
+    time; `finish()` waits for it.
 
     Each worker goes through the parse cache as usual and writes the file's entry; the files
     are then read from the cache in order, which is where every check and problem comes
@@ -76,25 +102,25 @@ def _parse_ahead(files: Sequence[Path]) -> None:
     """
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(files) < 2:
-        return
+        return ParseAhead()
     sizes = {path: _probably_stale(path) for path in files}
     stale = [path for path, size in sizes.items() if size]
     if len(stale) < 2 or sum(sizes.values()) < PARSE_AHEAD_BYTES:
-        return  # starting processes would cost more than it saves
+        return ParseAhead()  # starting processes would cost more than it saves
     import multiprocessing
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork (Windows)
-        return
+        return ParseAhead()
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        with ProcessPoolExecutor(min(workers, len(stale)), mp_context=context) as pool:
-            for _ in pool.map(_parse_into_cache, stale):
-                pass
-    except Exception:  # noqa: BLE001 - a broken pool, no processes left: parse below
-        return
+        pool = ProcessPoolExecutor(min(workers, len(stale)), mp_context=context)
+        futures = [pool.submit(_parse_into_cache, path) for path in stale]
+    except Exception:  # noqa: BLE001 - no processes to be had: parse later
+        return ParseAhead()
+    return ParseAhead(pool, futures)
 
 
 def _probably_stale(path: Path) -> int:
@@ -168,15 +194,25 @@ class DeckIndex:
     keys: tuple[str, ...]  # "deck/card" of every card, in deck order
 
 
-def load_index(extra_dirs: Sequence[Path] = ()) -> list[DeckIndex]:
-    """Every deck as a `DeckIndex`: the same decks, problems and errors as `load_library`
-    with no selection, read from small index entries beside the parse cache, so that no
-    card is built. A file that changed goes through the parse cache (and YAML) as usual."""
+def index_files(extra_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Every deck file of the deck folders, as `load_library` finds them with no selection."""
     for folder in extra_dirs:
         if not folder.is_dir():
             raise AwsquizError(f"--decks {folder}: no such folder")
     folders = [d for d in paths.deck_dirs(list(extra_dirs)) if d.is_dir()]
-    decks, problems = _unique(files_in(folders), 0, _load_index)
+    return files_in(folders)
+
+
+def load_index(
+    extra_dirs: Sequence[Path] = (), *, files: Sequence[Path] | None = None
+) -> list[DeckIndex]:
+    """Every deck as a `DeckIndex`: the same decks, problems and errors as `load_library`
+    with no selection, read from small index entries beside the parse cache, so that no
+    card is built. A file that changed goes through the parse cache (and YAML) as usual."""
+    if files is None:
+        files = index_files(extra_dirs)
+    _parse_ahead(files)
+    decks, problems = _unique(files, 0, _load_index)
     Library(problems=problems).raise_errors()
     return decks
 

@@ -43,10 +43,24 @@ class Where:
 def list_decks(where: Where, now: datetime | None = None) -> list[DeckSummary]:
     """Every deck's counts, from the decks' index entries and a small cache of each card's
     counting fields; neither a card nor the store is built while nothing changed."""
-    from awsquiz.library import load_index
+    from awsquiz.errors import AwsquizError
+    from awsquiz.library import index_files, load_index, parse_ahead
 
-    decks = load_index(where.deck_dirs)
-    return summarize_index(decks, _card_counts(where), now or paths.now())
+    files = index_files(where.deck_dirs)
+    # On a first run, deck files are parsed in other processes while this one reads the
+    # review logs; deck errors still come first.
+    ahead = parse_ahead(files)
+    failure: AwsquizError | None = None
+    try:
+        counts = _card_counts(where)
+    except AwsquizError as error:
+        failure, counts = error, {}
+    finally:
+        ahead.finish()
+    decks = load_index(files=files)
+    if failure is not None:
+        raise failure
+    return summarize_index(decks, counts, now or paths.now())
 
 
 # The counts cache ----------------------------------------------------------------------------
