@@ -168,8 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         "NO_COLOR=1, output to a pipe), warm: the parse cache, the snapshot and compiled "
         "modules are in place. Each cell is the median time of the runs and the peak memory "
         "(max RSS) of the command; saving one answer is `Store.append` in process (median "
-        "of 30). The cards are in 20 decks of every type; the reviews come from "
-        "`benchmarks/generate.py` (FSRS states from `awsquiz.scheduler`).",
+        "of 30). The cards are in 20 decks of every type, plus the 7 bundled decks (about "
+        "235 cards); the reviews come from `benchmarks/generate.py` (FSRS states from "
+        "`awsquiz.scheduler`).",
         "",
         f"The floor, `python -c \"import typer, rich.console\"`, took "
         f"{floor.median * 1000:.0f} ms in the same run.",
@@ -178,6 +179,17 @@ def main(argv: list[str] | None = None) -> int:
         "|" + "|".join("---" for _ in headers) + "|",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
+    made = []
+    for cards in args.cards:
+        for reviews in args.reviews:
+            base = root / f"v{harness.DATA_VERSION}-scaling-{DECKS}x{cards // DECKS}-{reviews}"
+            try:
+                seconds = float((base / "complete").read_text())
+            except (OSError, ValueError):
+                continue
+            made.append(f"{reviews:,} over {cards:,} cards {seconds:.0f} s")
+    if made:
+        lines += ["", "Generating the histories took: " + "; ".join(made) + "."]
     if not with_stats:
         lines += ["", "`awsquiz stats` did not exist when this was run, so it has no column."]
     lines += [
