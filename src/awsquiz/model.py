@@ -302,6 +302,11 @@ class Review:
     def missed(self) -> bool:
         return self.right is False or (self.right is None and self.rating is Rating.AGAIN)
 
+    @property
+    def after(self) -> int:
+        """The card's fsrs state after this review (as `store.Answered` has it)."""
+        return self.state.state
+
     def to_dict(self, version: int) -> ReviewDict:
         picked: list[str] | str | None = (
             list(self.picked) if isinstance(self.picked, tuple) else self.picked

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from awsquiz.model import CardProgress, Deck, Rating, Review
 from awsquiz.overview import LEARNING_STATES, MASTERED_DAYS
 from awsquiz.review import is_leech
+from awsquiz.store import Answered
 
 if TYPE_CHECKING:
     from awsquiz.exam_log import ExamResult
@@ -184,7 +185,7 @@ class _Days:
 def build_report(
     decks: Sequence[Deck],
     progress: Mapping[str, CardProgress],
-    reviews: Iterable[Review],
+    reviews: Iterable[Review | Answered],
     exams: Sequence[ExamResult],
     now: datetime,
     *,
@@ -195,7 +196,7 @@ def build_report(
     """The figures for `decks`. `known_keys` are the keys of every card of every deck (those of
     `decks` are added), so that progress of any other card counts as orphaned. `scope`, when
     given, limits reviews, orphans and exams to those deck ids; otherwise every review counts.
-    `reviews` must be in time order (as `Store.reviews()` gives them)."""
+    `reviews` must be in time order (as `Store.history()` gives them)."""
     offset = now.utcoffset() or timedelta(0)
     tz = timezone(offset)
     today = now.astimezone(tz).date()
@@ -239,11 +240,11 @@ def build_report(
                 reviews_today += 1
                 ms_today += review.ms
         previous = before.get(key)
-        before[key] = review.state.state
+        before[key] = review.after
         studied.add(key)
         deck_index = card_deck.get(key)
         if previous == REVIEW_STATE:
-            kept = review.rating is not Rating.AGAIN
+            kept = review.rating != Rating.AGAIN
             if recent:
                 all_tally.add(kept)
                 if deck_index is not None:
@@ -451,7 +452,7 @@ def gather(where: Where, selection: Sequence[str], now: datetime) -> StatsReport
     if selection:
         known = {card.key for card in where.library().cards()}
     store = where.store()
-    reviews = store.reviews()
+    reviews = store.history()
     exams = load_results(store.folder)
     scope = [deck.id for deck in library.decks] if selection else None
     return build_report(

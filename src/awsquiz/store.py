@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from awsquiz.errors import AwsquizError
 from awsquiz.model import CardProgress, ProgressDict, Review, ReviewDict
@@ -693,6 +693,11 @@ class Store:
         """Every review in every log, deduplicated by id, sorted by (time, id)."""
         return read_reviews(log_files(self.folder), self.warn)
 
+    def history(self) -> list[Answered]:
+        """Every review in every log, deduplicated and in time order, in compact form: a long
+        history (a million answers) read for statistics without a Review object per line."""
+        return read_history(log_files(self.folder), self.warn)
+
     def review_ids(self) -> set[str]:
         """The id of every review in every log."""
         return set(read_records(log_files(self.folder), self.warn))
@@ -732,3 +737,83 @@ def to_reviews(records: Iterable[ReviewDict]) -> list[Review]:
 def read_reviews(paths: Iterable[Path], warn: Warn = _ignore) -> list[Review]:
     """Every review in these log files, deduplicated by id, sorted by (time, id)."""
     return to_reviews(read_records(paths, warn).values())
+
+
+class Answered(NamedTuple):
+    """One review as statistics need it. Sorts by (time, id), like the reviews themselves."""
+
+    time: str
+    id: str
+    deck: str
+    key: str  # deck/card
+    rating: int
+    right: bool | None
+    picked: tuple[str, ...] | str | None
+    ms: int
+    after: int  # the card's fsrs state after this review
+
+
+_CHUNK = 1 << 20  # log bytes parsed at a time: memory stays flat however long the history
+
+
+def read_history(paths: Iterable[Path], warn: Warn = _ignore) -> list[Answered]:
+    """Every review in these logs as `Answered`, deduplicated by id, sorted by (time, id)."""
+    unique: dict[str, Answered] = {}
+    shared: dict[str, str] = {}  # one string object per deck and card key
+    with _bulk():
+        for path in paths:
+            for records in _record_chunks(path, warn):
+                for r in records:
+                    if r["id"] in unique:
+                        continue
+                    picked = r.get("picked")
+                    deck = shared.setdefault(r["deck"], r["deck"])
+                    key = deck + "/" + r["card"]
+                    unique[r["id"]] = Answered(
+                        r["time"],
+                        r["id"],
+                        deck,
+                        shared.setdefault(key, key),
+                        r["rating"],
+                        r["right"],
+                        tuple(picked) if isinstance(picked, list) else picked,
+                        int(r.get("ms", 0)),
+                        r["state"]["state"],
+                    )
+    return sorted(unique.values())
+
+
+def _record_chunks(path: Path, warn: Warn) -> Iterator[list[ReviewDict]]:
+    """The checked records of a log, a few megabytes of lines at a time (under a shared lock,
+    so that a local writer's half-written line is never seen)."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - held across the generator's yields
+    except OSError as exc:
+        raise _io_error(path, "could not read the review log", exc) from exc
+    with handle:
+        locked = _lock(handle.fileno(), shared=True)
+        try:
+            offset = 0
+            carry = b""
+            while True:
+                try:
+                    block = handle.read(_CHUNK)
+                except OSError as exc:
+                    raise _io_error(path, "could not read the review log", exc) from exc
+                if not block:
+                    break
+                data = carry + block
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+                records, _ = _parse_records(path, data[:cut], offset, warn)
+                yield records
+                offset += cut
+                carry = data[cut:]
+            if carry:
+                records, _ = _parse_records(path, carry, offset, warn)
+                yield records
+        finally:
+            if locked:
+                _unlock(handle.fileno())
