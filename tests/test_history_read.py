@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_store import make_review
 
 from awsquiz import store as store_module
 from awsquiz.errors import AwsquizError
 from awsquiz.model import Rating
 from awsquiz.store import Store
+from test_store import make_review
 
 
 def test_history_agrees_with_reviews_across_logs_and_duplicates(
