@@ -176,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} cores, load average {load_before:.1f} before / {load_after:.1f} after")
     print()
     print(table(rows))
+    print()
+    print("peak memory (MB): " + ", ".join(
+        f"{s.name} {s.peak_mb:.0f}" for s in series.values() if s.samples and s.name != "floor"
+    ))
     if args.spread:
         print()
         for s in series.values():
