@@ -18,6 +18,7 @@ from awsquiz import paths
 from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.model import Card, CardProgress, Review
 from awsquiz.service import Where
+from awsquiz.store import Answered
 from awsquiz.study import (
     Summary,
     Terminal,
@@ -85,7 +86,7 @@ def missed_cards(
     return chosen
 
 
-def miss_counts(reviews: Iterable[Review]) -> dict[str, int]:
+def miss_counts(reviews: Iterable[Review | Answered]) -> dict[str, int]:
     """How many times each card (by key) was answered wrong, over the whole history."""
     counts: dict[str, int] = {}
     for review in reviews:
@@ -138,7 +139,7 @@ def list_missed(
     missed = missed_cards(cards, store.progress, now, since)
     if not missed:
         return []
-    counts = miss_counts(store.reviews())
+    counts = miss_counts(store.history())
     return [
         # The last answer was wrong, so the log holds at least one miss; a snapshot merged from
         # elsewhere may be ahead of the logs read here, hence the floor of 1.

@@ -572,18 +572,17 @@ class Store:
             progress = dict(self.progress)
             known = dict(self._logs)
         for path in logs:
-            offset = known.get(path.name, (0, ""))[0]
-            # While the head is not yet full, read from the start to hash it from the same bytes.
-            start = offset if offset >= HEAD_BYTES else 0
-            data = _read_from(path, start)
-            with _bulk():
-                records, consumed = _parse_records(path, data[offset - start :], offset, self.warn)
-                fold(progress, records)
-            end = offset + consumed
+            offset = end = known.get(path.name, (0, ""))[0]
+            # A megabyte of lines at a time, folded as it is read: memory stays flat however
+            # long the history (a rebuild of 100k answers would otherwise hold them all).
+            for records, chunk_end in _record_chunks(path, self.warn, offset):
+                with _bulk():
+                    fold(progress, records)
+                end = chunk_end
             if offset >= HEAD_BYTES:
                 head = known[path.name][1]
             else:
-                head = hashlib.sha256(data[: min(end, HEAD_BYTES)]).hexdigest()
+                head = _head(path, min(end, HEAD_BYTES)) or ""  # "": unreadable, so stale
             known[path.name] = (end, head)
         if self.rebuilt:
             # Reviews this process appended are in its log, so nothing in memory is lost.
@@ -752,6 +751,10 @@ class Answered(NamedTuple):
     ms: int
     after: int  # the card's fsrs state after this review
 
+    @property
+    def missed(self) -> bool:
+        return self.right is False or (self.right is None and self.rating == 1)
+
 
 _CHUNK = 1 << 20  # log bytes parsed at a time: memory stays flat however long the history
 
@@ -762,7 +765,7 @@ def read_history(paths: Iterable[Path], warn: Warn = _ignore) -> list[Answered]:
     shared: dict[str, str] = {}  # one string object per deck and card key
     with _bulk():
         for path in paths:
-            for records in _record_chunks(path, warn):
+            for records, _ in _record_chunks(path, warn):
                 for r in records:
                     if r["id"] in unique:
                         continue
@@ -783,9 +786,12 @@ def read_history(paths: Iterable[Path], warn: Warn = _ignore) -> list[Answered]:
     return sorted(unique.values())
 
 
-def _record_chunks(path: Path, warn: Warn) -> Iterator[list[ReviewDict]]:
-    """The checked records of a log, a few megabytes of lines at a time (under a shared lock,
-    so that a local writer's half-written line is never seen)."""
+def _record_chunks(
+    path: Path, warn: Warn, start: int = 0
+) -> Iterator[tuple[list[ReviewDict], int]]:
+    """The checked records of a log from byte `start`, a megabyte of lines at a time, each
+    with the offset just past its last complete line. Read under a shared lock, so that a
+    local writer's half-written line is never seen."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 - held across the generator's yields
     except OSError as exc:
@@ -793,7 +799,8 @@ def _record_chunks(path: Path, warn: Warn) -> Iterator[list[ReviewDict]]:
     with handle:
         locked = _lock(handle.fileno(), shared=True)
         try:
-            offset = 0
+            handle.seek(start)
+            offset = start
             carry = b""
             while True:
                 try:
@@ -808,12 +815,13 @@ def _record_chunks(path: Path, warn: Warn) -> Iterator[list[ReviewDict]]:
                     carry = data
                     continue
                 records, _ = _parse_records(path, data[:cut], offset, warn)
-                yield records
                 offset += cut
+                yield records, offset
                 carry = data[cut:]
             if carry:
+                # A last line without its newline: used if complete, never counted as read.
                 records, _ = _parse_records(path, carry, offset, warn)
-                yield records
+                yield records, offset
         finally:
             if locked:
                 _unlock(handle.fileno())
