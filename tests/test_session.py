@@ -32,7 +32,8 @@ def studied(card: Card, ratings: list[Rating], start: datetime) -> CardProgress:
 
 
 def plan(deck: list[Card], progress: dict[str, CardProgress], **options: object) -> StudyQueue:
-    return plan_study(deck, progress, SCHEDULER, NOW, random.Random(1), **options)  # type: ignore[arg-type]
+    keys = [card.key for card in deck]
+    return plan_study(keys, progress, SCHEDULER, NOW, random.Random(1), **options)  # type: ignore[arg-type]
 
 
 def test_due_cards_first_lowest_recall_first_then_new_in_deck_order() -> None:
@@ -106,6 +107,30 @@ def test_learning_cards_not_yet_due_come_back_in_a_new_session() -> None:
 def test_same_seed_same_order() -> None:
     deck = cards(8)
     progress = {c.key: studied(c, [Rating.GOOD], NOW - timedelta(days=30)) for c in deck}
-    first = plan_study(deck, progress, SCHEDULER, NOW, random.Random(7))
-    again = plan_study(deck, progress, SCHEDULER, NOW, random.Random(7))
+    keys = [card.key for card in deck]
+    first = plan_study(keys, progress, SCHEDULER, NOW, random.Random(7))
+    again = plan_study(keys, progress, SCHEDULER, NOW, random.Random(7))
     assert first.upcoming == again.upcoming
+
+
+def test_recall_is_exactly_the_librarys() -> None:
+    import fsrs
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from awsquiz.scheduler import _to_fsrs
+
+    @given(
+        st.floats(min_value=0.01, max_value=3650),
+        st.integers(min_value=0, max_value=4000 * 86400),
+    )
+    def check(stability: float, seconds_ago: int) -> None:
+        reviewed = NOW - timedelta(seconds=seconds_ago)
+        state = SCHEDULER.review(None, Rating.GOOD, reviewed)
+        state = type(state)(2, None, stability, 5.0, iso(NOW), iso(reviewed))
+        library = fsrs.Scheduler(enable_fuzzing=False)
+        assert SCHEDULER.retrievability(state, NOW) == library.get_card_retrievability(
+            _to_fsrs(state), NOW
+        )
+
+    check()

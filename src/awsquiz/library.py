@@ -147,6 +147,9 @@ class _HasId(Protocol):
     @property
     def id(self) -> str: ...
 
+    @property
+    def path(self) -> str: ...
+
 
 _D = TypeVar("_D", bound=_HasId)
 
@@ -221,38 +224,81 @@ def load_library(
     extra_dirs: Sequence[Path] = (), selection: Sequence[str] = (), *, strict: bool = True
 ) -> Library:
     """The decks to work on: every deck, or those named by id or path in `selection`."""
+    files, named_count = _files_for(extra_dirs, selection)
+    library = load_files(files, preferred=named_count)
+    if strict:
+        library.raise_errors()
+    if selection:
+        library.decks = select(library.decks, selection)
+    return library
+
+
+def load_selected_index(
+    extra_dirs: Sequence[Path] = (), selection: Sequence[str] = ()
+) -> list[DeckIndex]:
+    """The decks `load_library` would give, as index entries: no card is built (a session
+    builds only the decks of the cards it shows, with `deck_cards`)."""
+    files, named_count = _files_for(extra_dirs, selection)
+    _parse_ahead(files)
+    decks, problems = _unique(files, named_count, _load_index)
+    Library(problems=problems).raise_errors()
+    return select(decks, selection) if selection else decks
+
+
+def deck_cards(index: DeckIndex) -> dict[str, Card]:
+    """The cards of one indexed deck by key, through the parse cache."""
+    deck, problems = _load_pair(Path(index.path))
+    if deck is None:  # the file broke since it was indexed
+        Library(problems=problems).raise_errors()
+        raise AwsquizError(f"{index.path}: the deck can no longer be read")
+    return {card.key: card for card in deck.cards}
+
+
+class CardShelf:
+    """Cards by key for a session: each deck is built from the parse cache the first time
+    one of its cards is shown, so a session over 10,000 cards starts without building them."""
+
+    def __init__(self, decks: Sequence[DeckIndex]) -> None:
+        self._deck_of = {key: deck for deck in decks for key in deck.keys}
+        self._cards: dict[str, Card] = {}
+
+    def __getitem__(self, key: str) -> Card:
+        card = self._cards.get(key)
+        if card is None:
+            self._cards.update(deck_cards(self._deck_of[key]))
+            card = self._cards[key]
+        return card
+
+
+def _files_for(extra_dirs: Sequence[Path], selection: Sequence[str]) -> tuple[list[Path], int]:
+    """Deck files: those named in `selection` first (they win over a folder deck of the same
+    id), then every deck folder's; and how many were named."""
     for folder in extra_dirs:
         if not folder.is_dir():
             raise AwsquizError(f"--decks {folder}: no such folder")
     named = [Path(s) for s in selection if _looks_like_path(s)]
     folders = [d for d in paths.deck_dirs(list(extra_dirs)) if d.is_dir()]
-    named_count = len(files_in(named))
-    library = load_files(files_in([*named, *folders]), preferred=named_count)
-    if strict:
-        library.raise_errors()
-    if selection:
-        library.decks = select(library, selection)
-    return library
+    return files_in([*named, *folders]), len(files_in(named))
 
 
 def _looks_like_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or os.sep in name or Path(name).exists()
 
 
-def select(library: Library, names: Sequence[str]) -> list[Deck]:
+def select(decks: Sequence[_D], names: Sequence[str]) -> list[_D]:
     """Decks by id or path, in the order given; unknown ids get a did-you-mean."""
-    chosen: list[Deck] = []
-    ids = [d.id for d in library.decks]
+    chosen: list[_D] = []
+    ids = [d.id for d in decks]
     for name in names:
         if _looks_like_path(name):
             real = os.path.realpath(name)
             inside = real.rstrip(os.sep) + os.sep
             matches = [
-                d for d in library.decks
+                d for d in decks
                 if os.path.realpath(d.path) == real or os.path.realpath(d.path).startswith(inside)
             ]
         else:
-            matches = [d for d in library.decks if d.id == name]
+            matches = [d for d in decks if d.id == name]
         if not matches:
             close = difflib.get_close_matches(name, ids, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""

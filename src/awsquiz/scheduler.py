@@ -22,6 +22,10 @@ class Scheduler:
     def __init__(self, retention: float = DEFAULT_RETENTION, *, fuzz: bool = True) -> None:
         self._fsrs = fsrs.Scheduler(desired_retention=retention, enable_fuzzing=fuzz)
         self.retention = retention
+        # The forgetting curve, as the library defines it (FSRS-6: the decay is the last
+        # parameter), so recall can be computed for thousands of cards without a Card each.
+        self._decay = -self._fsrs.parameters[20]
+        self._factor = 0.9 ** (1 / self._decay) - 1
 
     def review(self, state: CardState | None, rating: Rating, now: datetime) -> CardState:
         """The card's state after answering it at `now` with `rating`."""
@@ -42,8 +46,12 @@ class Scheduler:
         )
 
     def retrievability(self, state: CardState, now: datetime) -> float:
-        """The predicted probability of recalling the card at `now` (0 for a card never seen)."""
-        return float(self._fsrs.get_card_retrievability(_to_fsrs(state), utc(now)))
+        """The predicted probability of recalling the card at `now` (0 for a card never seen):
+        the library's `get_card_retrievability`, which counts whole days since the review."""
+        if state.last_review is None or state.stability is None:
+            return 0.0
+        days = max(0, (utc(now) - from_iso(state.last_review)).days)
+        return float((1 + self._factor * days / state.stability) ** self._decay)
 
 
 def _to_fsrs(state: CardState) -> fsrs.Card:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from awsquiz import paths
-from awsquiz.library import Library, load_library
+from awsquiz.library import DeckIndex, Library, load_library, load_selected_index
 from awsquiz.model import Card, Problem, Severity
 from awsquiz.overview import CardCounts, DeckSummary, card_counts, summarize_index
 
@@ -33,6 +33,9 @@ class Where:
 
     def library(self, selection: Sequence[str] = ()) -> Library:
         return load_library(self.deck_dirs, selection)
+
+    def deck_index(self, selection: Sequence[str] = ()) -> list[DeckIndex]:
+        return load_selected_index(self.deck_dirs, selection)
 
     def store(self) -> Store:
         from awsquiz.store import Store

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from awsquiz.model import Card, CardProgress, CardState
+from awsquiz.model import CardProgress, CardState
 from awsquiz.paths import iso
 from awsquiz.scheduler import Scheduler
 
@@ -69,7 +69,7 @@ def new_started_today(progress: Mapping[str, CardProgress], now: datetime) -> in
 
 
 def plan_study(
-    cards: Sequence[Card],
+    keys: Sequence[str],
     progress: Mapping[str, CardProgress],
     scheduler: Scheduler,
     now: datetime,
@@ -79,24 +79,24 @@ def plan_study(
     limit: int | None = None,
     include_all: bool = False,
 ) -> StudyQueue:
-    """The session's queue: due cards, most at risk first, then new ones, then (with
-    `include_all`) cards not yet due, soonest first."""
+    """The session's queue over these cards (by key, in deck order): due cards, most at risk
+    first, then new ones, then (with `include_all`) cards not yet due, soonest first."""
     now_text = iso(now)
     due: list[tuple[float, float, str]] = []
     later: list[tuple[str, str]] = []
     learning: list[tuple[str, str]] = []
     new: list[str] = []
-    for card in cards:
-        entry = progress.get(card.key)
+    for key in keys:
+        entry = progress.get(key)
         if entry is None:
-            new.append(card.key)
+            new.append(key)
         elif entry.state.due <= now_text:
             recall = scheduler.retrievability(entry.state, now)
-            due.append((recall, rng.random(), card.key))
+            due.append((recall, rng.random(), key))
         elif entry.state.state in LEARNING_STATES:
-            learning.append((entry.state.due, card.key))
+            learning.append((entry.state.due, key))
         else:
-            later.append((entry.state.due, card.key))
+            later.append((entry.state.due, key))
     allowance = max(0, new_per_day - new_started_today(progress, now))
     new = new[:allowance]
     order = [key for _, _, key in sorted(due)] + new

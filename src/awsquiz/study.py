@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
@@ -22,6 +22,7 @@ from awsquiz.grading import (
     self_rating,
     typed_is_right,
 )
+from awsquiz.library import CardShelf
 from awsquiz.model import Card, CardState, CardType, Rating, Review
 from awsquiz.scheduler import Scheduler
 from awsquiz.service import Where
@@ -207,12 +208,12 @@ def save_and_tell(
     return review
 
 
-def next_due(store: Store, cards: Sequence[Card], now: datetime) -> datetime | None:
+def next_due(store: Store, keys: Iterable[str], now: datetime) -> datetime | None:
     now_text = paths.iso(now)
     dues = [
         entry.state.due
-        for card in cards
-        if (entry := store.progress.get(card.key)) is not None and entry.state.due > now_text
+        for key in keys
+        if (entry := store.progress.get(key)) is not None and entry.state.due > now_text
     ]
     return paths.from_iso(min(dues)) if dues else None
 
@@ -240,20 +241,20 @@ def run_study(
     retention: float | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Summary:
-    library = where.library(selection)
-    cards = library.cards()
-    by_key = {card.key: card for card in cards}
+    decks = where.deck_index(selection)
+    keys = [key for deck in decks for key in deck.keys]
+    cards = CardShelf(decks)
     store, scheduler = open_for_answers(where, retention)
     clock = clock or paths.clock()
     rng = random.Random(seed)
     queue = plan_study(
-        cards, store.progress, scheduler, clock(), rng,
+        keys, store.progress, scheduler, clock(), rng,
         new_per_day=new_per_day, limit=limit, include_all=include_all,
     )
     summary = Summary(nothing_to_do=queue.peek(clock()) is None)
     try:
         while (key := queue.peek(clock())) is not None:
-            card = by_key[key]
+            card = cards[key]
             turn = Turn(
                 card=card,
                 choices=shuffled_choices(card, rng),
@@ -270,8 +271,9 @@ def run_study(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        save_snapshot(store, where)
-    summary.next_due = next_due(store, cards, clock())
+        if summary.answered:
+            save_snapshot(store, where)
+    summary.next_due = next_due(store, keys, clock())
     terminal.show_summary(summary, clock())
     if summary.interrupted:
         raise KeyboardInterrupt
