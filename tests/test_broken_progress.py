@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
+from awsquiz.store import SNAPSHOT_VERSION
 from conftest import DECKS
 
 runner = CliRunner()
@@ -153,7 +154,8 @@ def test_a_corrupt_snapshot_is_rebuilt_from_the_log(history: Path, spoil: bytes)
     result = study("q\n")  # opens the store: the cache is rebuilt from the log
     assert result.exit_code == 0, result.output
     rebuilt = json.loads(snapshot.read_bytes())
-    assert rebuilt["version"] == 1 and rebuilt["logs"][LOG]["offset"] == history.stat().st_size
+    assert rebuilt["version"] == SNAPSHOT_VERSION
+    assert rebuilt["logs"][LOG]["offset"] == history.stat().st_size
     assert sample_row(listing().output) == before
 
 

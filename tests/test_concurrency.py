@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from awsquiz.store import Store
+from awsquiz.store import SNAPSHOT_VERSION, Store
 from test_crash import FEEDBACK, write_deck
 
 ANSWERS = 50
@@ -46,7 +46,7 @@ def test_two_sessions_at_once_keep_every_answer(
     assert len({record["id"] for record in records}) == 2 * ANSWERS
     for machine in set(machines):
         snapshot = json.loads((isolated / f"snapshot-{machine}.json").read_bytes())
-        assert snapshot["version"] == 1
+        assert snapshot["version"] == SNAPSHOT_VERSION
 
     warnings: list[str] = []
     store = Store.open(isolated, machine=machines[0], warn=warnings.append)

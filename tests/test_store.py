@@ -138,7 +138,7 @@ def test_snapshot_never_claims_answers_it_did_not_read(tmp_path: Path) -> None:
 
 def _spoil_version(folder: Path) -> None:
     data = snapshot(folder)
-    data["version"] = 2
+    data["version"] = store_module.SNAPSHOT_VERSION + 1
     data["cards"] = {}
     (folder / "snapshot-a.json").write_text(json.dumps(data))
 

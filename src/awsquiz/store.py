@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import CardProgress, ProgressDict, Review, ReviewDict
+from awsquiz.model import CardProgress, Review, ReviewDict
 
 try:  # POSIX only; without it appends still use O_APPEND, just unlocked
     import fcntl
@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 LOG_VERSION = 1
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: each card as a flat list (CardProgress.to_row)
 HEAD_BYTES = 256
 LOG_GLOB = "reviews-*.jsonl"
 # Leave this much room on the disk before a session starts (a few thousand answers).
@@ -457,17 +457,11 @@ def _snapshot_shape(data: object) -> tuple[dict[str, tuple[int, str]], dict[str,
         ):
             raise ValueError(f"bad log entry {name!r}")
         logs[name] = (entry["offset"], entry["head"])
-    cards: dict[str, CardProgress] = {}
-    for key, entry in raw_cards.items():
-        if type(entry) is not dict:
-            raise ValueError(f"bad card {key!r}")
-        try:
-            card = CardProgress.from_dict(cast(ProgressDict, entry))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"bad card {key!r}") from exc
-        if not all(type(t) is str for t in (card.last_id, card.last_time, card.first_time)):
-            raise ValueError(f"bad card {key!r}")
-        cards[key] = card
+    try:
+        from_row = CardProgress.from_row
+        cards = {key: from_row(row) for key, row in raw_cards.items()}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("bad card") from exc
     return logs, cards
 
 
@@ -681,7 +675,7 @@ class Store:
                 name: {"offset": offset, "head": head}
                 for name, (offset, head) in sorted(self._logs.items())
             },
-            "cards": {key: card.to_dict() for key, card in self.progress.items()},
+            "cards": {key: card.to_row() for key, card in self.progress.items()},
         }
         data = json.dumps(document, separators=(",", ":")).encode("utf-8")
         atomic_write(self.snapshot_path, data)
