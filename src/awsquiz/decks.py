@@ -51,6 +51,11 @@ NULL = "tag:yaml.org,2002:null"
 SEQ = "tag:yaml.org,2002:seq"
 MAP = "tag:yaml.org,2002:map"
 
+# yaml.nodes' classes, bound by compose(): yaml is imported only when a file is parsed.
+_ScalarNode: Any = None
+_SequenceNode: Any = None
+_MappingNode: Any = None
+
 
 @dataclass
 class LoadResult:
@@ -134,7 +139,7 @@ class _Checker:
 
 
 def _is_scalar(node: Any) -> bool:
-    return type(node).__name__ == "ScalarNode"
+    return node.__class__ is _ScalarNode
 
 
 def _is_null(node: Any) -> bool:
@@ -142,10 +147,9 @@ def _is_null(node: Any) -> bool:
 
 
 def _kind(node: Any) -> str:
-    name = type(node).__name__
-    if name == "MappingNode":
+    if node.__class__ is _MappingNode:
         return "a mapping" if node.tag == MAP else f"a mapping tagged {node.tag}"
-    if name == "SequenceNode":
+    if node.__class__ is _SequenceNode:
         return "a list" if node.tag == SEQ else f"a list tagged {node.tag}"
     if node.tag == NULL:
         return "empty"
@@ -204,6 +208,10 @@ def compose(text: str, path: str) -> Any:
     """The YAML node tree of one document, parsed by the safe loader (libyaml when present)."""
     import yaml
 
+    global _ScalarNode, _SequenceNode, _MappingNode
+    _ScalarNode, _SequenceNode, _MappingNode = (
+        yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+    )
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     if _nesting_bound(text) > DEEP_SCAN_FROM:
         _refuse_deep_nesting(text, path, loader_class)
@@ -227,17 +235,25 @@ def compose(text: str, path: str) -> Any:
         loader.dispose()
 
 
-_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+# Flow brackets, opening ones as "(" and closing ones as ")": every other ASCII character is
+# deleted by str.translate (fast on ASCII text); any other character, by _NOT_FLOW.
+_FLOW_ONLY = {i: None for i in range(128)} | {91: "(", 123: "(", 93: ")", 125: ")"}  # [{ ]}
+_NOT_FLOW = re.compile(r"[^()]+")
 # The indentation and block indicators ("- ", "? ", ": ") that open a line: a block collection
 # nested inside another starts at least one column further right, or as a mapping's list.
 _BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:](?:[ \t]+|$))*", re.M)
+# The same after each line break (a leading literal lets the regex engine skip to the breaks).
+_BLOCK_PREFIX_AFTER_BREAK = re.compile(r"\n([ \t]*(?:[-?:](?:[ \t]+|$))*)", re.M)
 
 
 def _nesting_bound(text: str) -> int:
     """A cheap upper bound on how deeply the YAML can nest (brackets in text count too)."""
+    brackets = text.translate(_FLOW_ONLY)
+    if not brackets.isascii():
+        brackets = _NOT_FLOW.sub("", brackets)
     flow = deepest = 0
-    for match in _FLOW_BRACKET.finditer(text):
-        if match.group() in "[{":
+    for bracket in brackets:
+        if bracket == "(":
             flow += 1
             if flow > deepest:
                 deepest = flow
@@ -245,7 +261,11 @@ def _nesting_bound(text: str) -> int:
                     return deepest
         elif flow:
             flow -= 1
-    block = max((len(prefix) for prefix in _BLOCK_PREFIX.findall(text)), default=0)
+    first = _BLOCK_PREFIX.match(text)
+    block = max(
+        len(first.group()) if first else 0,
+        max(map(len, _BLOCK_PREFIX_AFTER_BREAK.findall(text)), default=0),
+    )
     return deepest + 2 * (block + 1)
 
 
@@ -278,8 +298,61 @@ def _refuse_deep_nesting(text: str, path: str, loader_class: Any) -> None:
         loader.dispose()
 
 
-def _check_shape(root: Any, checker: _Checker) -> bool:
+def _check_shape(root: Any, checker: _Checker, text: str) -> bool:
     """Refuse recursive aliases, alias bombs and deep nesting before reading any value."""
+    try:
+        if "*" not in text or "&" not in text:  # no alias: every node is read once
+            _tree_size(root, 0)
+        else:
+            _expanded_size(root)
+    except _ShapeError as exc:
+        checker.error(exc.node, exc.message)
+        return False
+    return True
+
+
+def _too_deep(node: Any) -> _ShapeError:
+    return _ShapeError(node, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+
+
+def _too_many(node: Any) -> _ShapeError:
+    return _ShapeError(node, f"aliases expand to more than {MAX_EXPANDED_NODES:,} values; refused")
+
+
+def _tree_size(node: Any, depth: int) -> int:
+    """_expanded_size for a tree (a document without aliases): the same checks, in the same
+    order, without remembering the nodes seen."""
+    if depth > MAX_DEPTH:
+        raise _too_deep(node)
+    total = 1
+    cls = node.__class__
+    if cls is _SequenceNode or cls is _MappingNode:
+        depth += 1
+        scalar_ok = depth <= MAX_DEPTH
+        scalar = _ScalarNode
+        if cls is _SequenceNode:
+            for child in node.value:
+                if scalar_ok and child.__class__ is scalar:
+                    total += 1
+                else:
+                    total += _tree_size(child, depth)
+        else:
+            for key, value in node.value:
+                if scalar_ok and key.__class__ is scalar:
+                    total += 1
+                else:
+                    total += _tree_size(key, depth)
+                if scalar_ok and value.__class__ is scalar:
+                    total += 1
+                else:
+                    total += _tree_size(value, depth)
+        if total > MAX_EXPANDED_NODES:
+            raise _too_many(node)
+    return total
+
+
+def _expanded_size(root: Any) -> int:
+    """How many values the document holds once every alias is expanded."""
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
 
@@ -290,28 +363,21 @@ def _check_shape(root: Any, checker: _Checker) -> bool:
         if key in on_path:
             raise _ShapeError(node, "an alias refers to itself")
         if depth > MAX_DEPTH:
-            raise _ShapeError(node, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+            raise _too_deep(node)
         on_path.add(key)
         total = 1
-        if type(node).__name__ == "SequenceNode":
+        if node.__class__ is _SequenceNode:
             total += sum(size(child, depth + 1) for child in node.value)
-        elif type(node).__name__ == "MappingNode":
+        elif node.__class__ is _MappingNode:
             for k, v in node.value:
                 total += size(k, depth + 1) + size(v, depth + 1)
         on_path.discard(key)
         sizes[key] = total
         if total > MAX_EXPANDED_NODES:
-            raise _ShapeError(
-                node, f"aliases expand to more than {MAX_EXPANDED_NODES:,} values; refused"
-            )
+            raise _too_many(node)
         return total
 
-    try:
-        size(root, 0)
-    except _ShapeError as exc:
-        checker.error(exc.node, exc.message)
-        return False
-    return True
+    return size(root, 0)
 
 
 class _ShapeError(Exception):
@@ -350,7 +416,7 @@ def load_deck_file(path: Path | str) -> LoadResult:
                 "a deck needs 'cards' or 'classify'",
             ))
         return LoadResult(shown, None, checker.problems)
-    if not _check_shape(root, checker):
+    if not _check_shape(root, checker, text):
         return LoadResult(shown, None, checker.problems)
     deck = _read_deck(root, path, checker)
     problems = sorted(checker.problems, key=lambda p: (p.line, p.column))
