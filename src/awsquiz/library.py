@@ -197,29 +197,6 @@ class DeckIndex:
     keys: tuple[str, ...]  # "deck/card" of every card, in deck order
 
 
-def index_files(extra_dirs: Sequence[Path] = ()) -> list[Path]:
-    """Every deck file of the deck folders, as `load_library` finds them with no selection."""
-    for folder in extra_dirs:
-        if not folder.is_dir():
-            raise AwsquizError(f"--decks {folder}: no such folder")
-    folders = [d for d in paths.deck_dirs(list(extra_dirs)) if d.is_dir()]
-    return files_in(folders)
-
-
-def load_index(
-    extra_dirs: Sequence[Path] = (), *, files: Sequence[Path] | None = None
-) -> list[DeckIndex]:
-    """Every deck as a `DeckIndex`: the same decks, problems and errors as `load_library`
-    with no selection, read from small index entries beside the parse cache, so that no
-    card is built. A file that changed goes through the parse cache (and YAML) as usual."""
-    if files is None:
-        files = index_files(extra_dirs)
-    _parse_ahead(files)
-    decks, problems = _unique(files, 0, _load_index)
-    Library(problems=problems).raise_errors()
-    return decks
-
-
 def load_library(
     extra_dirs: Sequence[Path] = (), selection: Sequence[str] = (), *, strict: bool = True
 ) -> Library:
@@ -243,6 +220,14 @@ def load_selected_index(
     decks, problems = _unique(files, named_count, _load_index)
     Library(problems=problems).raise_errors()
     return select(decks, selection) if selection else decks
+
+
+def parse_selected_ahead(
+    extra_dirs: Sequence[Path] = (), selection: Sequence[str] = ()
+) -> ParseAhead:
+    """Start parsing (in other processes) the deck files `load_selected_index` will read."""
+    files, _ = _files_for(extra_dirs, selection)
+    return parse_ahead(files)
 
 
 def deck_cards(index: DeckIndex) -> dict[str, Card]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from awsquiz import paths
 from awsquiz.library import DeckIndex, Library, load_library, load_selected_index
@@ -46,24 +46,33 @@ class Where:
 def list_decks(where: Where, now: datetime | None = None) -> list[DeckSummary]:
     """Every deck's counts, from the decks' index entries and a small cache of each card's
     counting fields; neither a card nor the store is built while nothing changed."""
-    from awsquiz.errors import AwsquizError
-    from awsquiz.library import index_files, load_index, parse_ahead
+    decks, counts = decks_and_progress(where, (), lambda: _card_counts(where))
+    return summarize_index(decks, counts, now or paths.now())
 
-    files = index_files(where.deck_dirs)
-    # On a first run, deck files are parsed in other processes while this one reads the
-    # review logs; deck errors still come first.
-    ahead = parse_ahead(files)
+
+_T = TypeVar("_T")
+
+
+def decks_and_progress(
+    where: Where, selection: Sequence[str], read_progress: Callable[[], _T]
+) -> tuple[list[DeckIndex], _T]:
+    """The selected decks' index entries and what `read_progress` reads. On a first run the
+    deck files are parsed in other processes meanwhile; deck errors still come first."""
+    from awsquiz.errors import AwsquizError
+    from awsquiz.library import parse_selected_ahead
+
+    ahead = parse_selected_ahead(where.deck_dirs, selection)
     failure: AwsquizError | None = None
     try:
-        counts = _card_counts(where)
+        progress = read_progress()
     except AwsquizError as error:
-        failure, counts = error, {}
+        failure = error
     finally:
         ahead.finish()
-    decks = load_index(files=files)
+    decks = where.deck_index(selection)
     if failure is not None:
         raise failure
-    return summarize_index(decks, counts, now or paths.now())
+    return decks, progress
 
 
 # The counts cache ----------------------------------------------------------------------------

@@ -22,8 +22,6 @@ import json
 import json.scanner
 import os
 import re
-import socket
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -70,9 +68,11 @@ def machine_name(machine: str | None = None) -> str:
     raw = machine if machine is not None else os.environ.get("AWSQUIZ_MACHINE") or ""
     if not raw:
         try:
+            raw = os.uname().nodename  # the host name, without importing socket
+        except (AttributeError, OSError):  # pragma: no cover - Windows
+            import socket
+
             raw = socket.gethostname()
-        except OSError:  # pragma: no cover - no hostname at all
-            raw = ""
     name = re.sub(r"[^a-z0-9-]+", "-", raw.lower()).strip("-")
     return name or "local"
 
@@ -359,6 +359,8 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
 
     Raises FileExistsError if `overwrite` is false and `path` exists, OSError otherwise.
     """
+    import tempfile  # only when saving a whole file: not on the way to the first card
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         try:

@@ -25,7 +25,7 @@ from awsquiz.grading import (
 from awsquiz.library import CardShelf
 from awsquiz.model import Card, CardState, CardType, Rating, Review
 from awsquiz.scheduler import Scheduler
-from awsquiz.service import Where
+from awsquiz.service import Where, decks_and_progress
 from awsquiz.session import DEFAULT_NEW_PER_DAY, plan_study
 from awsquiz.store import Store, new_review_id
 
@@ -241,10 +241,11 @@ def run_study(
     retention: float | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Summary:
-    decks = where.deck_index(selection)
+    decks, (store, scheduler) = decks_and_progress(
+        where, selection, lambda: open_for_answers(where, retention)
+    )
     keys = [key for deck in decks for key in deck.keys]
     cards = CardShelf(decks)
-    store, scheduler = open_for_answers(where, retention)
     clock = clock or paths.clock()
     rng = random.Random(seed)
     queue = plan_study(
