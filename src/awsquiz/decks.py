@@ -90,15 +90,23 @@ class _Checker:
     # Typed readers: each returns None (after recording a problem) when the node is unusable.
 
     def text(self, node: Any, what: str, card: str | None = None) -> str | None:
-        if _is_null(node):
+        if node.__class__ is _ScalarNode:
+            tag = node.tag
+            if tag in SCALAR_TAGS:
+                return str(node.value)
+            if tag == NULL:
+                return None
+        elif node is None:
             return None
-        if not _is_scalar(node) or node.tag not in SCALAR_TAGS:
-            self.error(node, f"{what} must be text, not {_kind(node)}", card)
-            return None
-        return str(node.value)
+        self.error(node, f"{what} must be text, not {_kind(node)}", card)
+        return None
 
     def text_list(self, node: Any, what: str, card: str | None = None) -> list[str] | None:
         """A list of texts; a single text is taken as a list of one."""
+        if node.__class__ is _SequenceNode and node.tag == SEQ:
+            texts = _texts(node.value)
+            if texts is not None:
+                return texts
         if _is_null(node):
             return None
         if _is_scalar(node):
@@ -122,7 +130,9 @@ class _Checker:
         result: dict[str, tuple[Any, Any]] = {}
         allowed_keys = tuple(allowed) if allowed is not None else None
         for key_node, value_node in node.value:
-            key = self.text(key_node, "a key", card)
+            key = _text(key_node)
+            if key is None:
+                key = self.text(key_node, "a key", card)
             if key is None:
                 continue
             if allowed_keys is not None and key not in allowed_keys:
@@ -136,6 +146,23 @@ class _Checker:
                 continue
             result[key] = (key_node, value_node)
         return result
+
+
+def _text(node: Any) -> str | None:
+    """A scalar node's text, or None where _Checker.text would return None or a problem."""
+    if node.__class__ is _ScalarNode and node.tag in SCALAR_TAGS:
+        return str(node.value)
+    return None
+
+
+def _texts(nodes: list[Any]) -> list[str] | None:
+    """Each node's text, or None if any is not plain text (for _Checker.text_list to report)."""
+    texts = []
+    for node in nodes:
+        if node.__class__ is not _ScalarNode or node.tag not in SCALAR_TAGS:
+            return None
+        texts.append(str(node.value))
+    return texts
 
 
 def _is_scalar(node: Any) -> bool:
@@ -158,8 +185,11 @@ def _kind(node: Any) -> str:
     return "text"
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str, limit: int = 48) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    slug = _NOT_SLUG.sub("-", text.lower()).strip("-")
     return slug[:limit].rstrip("-") or "card"
 
 
@@ -513,7 +543,9 @@ def _optional_text(
 ) -> str | None:
     if key not in fields:
         return None
-    return checker.text(fields[key][1], f"'{key}'", card)
+    node = fields[key][1]
+    value = _text(node)
+    return value if value is not None else checker.text(node, f"'{key}'", card)
 
 
 def _optional_list(
@@ -524,12 +556,15 @@ def _optional_list(
     return checker.text_list(fields[key][1], f"'{key}'", card)
 
 
+_WEB_ADDRESS = re.compile(r"^https?://\S+$")
+
+
 def _read_common(
     fields: dict[str, tuple[Any, Any]], name: str | None, checker: _Checker
 ) -> tuple[str, str, str | None, list[str]]:
     explanation = _optional_text(fields, "explanation", checker, name) or ""
     source = _optional_text(fields, "source", checker, name) or ""
-    if source and not re.match(r"^https?://\S+$", source):
+    if source and not _WEB_ADDRESS.match(source):
         checker.error(fields["source"][1], f"source '{source}' is not a web address", name)
     verified = None
     if "verified" in fields:
@@ -551,13 +586,16 @@ def _raw_text(node: Any, key: str) -> str | None:
         return None
     for key_node, value_node in node.value:
         if (
-            _is_scalar(key_node)
+            key_node.__class__ is _ScalarNode
             and key_node.value == key
-            and _is_scalar(value_node)
+            and value_node.__class__ is _ScalarNode
             and value_node.tag in SCALAR_TAGS
         ):
             return str(value_node.value)
     return None
+
+
+_CARD_TYPES = [t.value for t in CardType]
 
 
 def _read_card(node: Any, deck_id: str, deck_tags: list[str], checker: _Checker) -> Card | None:
@@ -579,7 +617,7 @@ def _read_card(node: Any, deck_id: str, deck_tags: list[str], checker: _Checker)
     card_type = CardType.BASIC
     if "type" in fields:
         raw_type = checker.text(fields["type"][1], "'type'", name)
-        types = [t.value for t in CardType]
+        types = _CARD_TYPES
         if raw_type is not None and raw_type not in types:
             close = difflib.get_close_matches(raw_type, types, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -628,7 +666,8 @@ def _read_card(node: Any, deck_id: str, deck_tags: list[str], checker: _Checker)
 
 
 def _has_errors(checker: _Checker, since: int) -> bool:
-    return any(p.severity is Severity.ERROR for p in checker.problems[since:])
+    problems = checker.problems
+    return len(problems) > since and any(p.severity is Severity.ERROR for p in problems[since:])
 
 
 def _read_choices(
@@ -729,7 +768,9 @@ def _read_why(
             checker.error(key_node, f"why '{key}': not one of the card's choices", name)
         elif answers and key in answers:
             checker.error(key_node, f"why '{key}': that choice is a right answer", name)
-        value = checker.text(value_node, f"why '{key}'", name)
+        value = _text(value_node)
+        if value is None:
+            value = checker.text(value_node, f"why '{key}'", name)
         if value is not None:
             why[key] = value
     return why
@@ -764,7 +805,9 @@ def _read_classify(
     for key, (key_node, value_node) in (why_fields or {}).items():
         if categories is not None and key not in categories:
             checker.error(key_node, f"why '{key}': not one of the categories", name)
-        value = checker.text(value_node, f"why '{key}'", name)
+        value = _text(value_node)
+        if value is None:
+            value = checker.text(value_node, f"why '{key}'", name)
         if value is not None:
             why[key] = value
     if prefix is None:
@@ -782,7 +825,9 @@ def _read_classify(
         return
     for item, (key_node, value_node) in (items or {}).items():
         card_id = f"{prefix}-{slugify(item)}" if prefix else slugify(item)
-        category = checker.text(value_node, f"the category of '{item}'", card_id)
+        category = _text(value_node)
+        if category is None:
+            category = checker.text(value_node, f"the category of '{item}'", card_id)
         if category is None:
             continue
         if category not in categories:
