@@ -406,18 +406,41 @@ def dumps_review(review: Review) -> bytes:
 def fold(progress: dict[str, CardProgress], records: Iterable[ReviewDict]) -> None:
     """Fold log records into `progress` in place: the newest review by (time, id) gives a
     card's state, the oldest its first time. Order and duplicates do not matter."""
-    newest: dict[str, ReviewDict] = {}
-    oldest: dict[str, ReviewDict] = {}
-    for record in records:
-        key = record["deck"] + "/" + record["card"]
-        best = newest.get(key)
-        if best is None:
-            newest[key] = oldest[key] = record
-            continue
-        if (record["time"], record["id"]) > (best["time"], best["id"]):
-            newest[key] = record
-        if record["time"] < oldest[key]["time"]:
-            oldest[key] = record
+    folding = _Fold()
+    folding.add(records)
+    folding.into(progress)
+
+
+class _Fold:
+    """The newest and oldest record of each card over any number of batches of records, so
+    that a long log read a chunk at a time builds each card's progress once."""
+
+    def __init__(self) -> None:
+        self.newest: dict[str, ReviewDict] = {}
+        self.oldest: dict[str, ReviewDict] = {}
+
+    def add(self, records: Iterable[ReviewDict]) -> None:
+        newest, oldest = self.newest, self.oldest
+        for record in records:
+            key = record["deck"] + "/" + record["card"]
+            best = newest.get(key)
+            if best is None:
+                newest[key] = oldest[key] = record
+                continue
+            if (record["time"], record["id"]) > (best["time"], best["id"]):
+                newest[key] = record
+            if record["time"] < oldest[key]["time"]:
+                oldest[key] = record
+
+    def into(self, progress: dict[str, CardProgress]) -> None:
+        _fold_into(progress, self.newest, self.oldest)
+
+
+def _fold_into(
+    progress: dict[str, CardProgress],
+    newest: dict[str, ReviewDict],
+    oldest: dict[str, ReviewDict],
+) -> None:
     for key, record in newest.items():
         review = Review.from_dict(record)
         current = progress.get(key)
@@ -567,19 +590,22 @@ class Store:
         else:
             progress = dict(self.progress)
             known = dict(self._logs)
+        folding = _Fold()
         for path in logs:
             offset = end = known.get(path.name, (0, ""))[0]
-            # A megabyte of lines at a time, folded as it is read: memory stays flat however
-            # long the history (a rebuild of 100k answers would otherwise hold them all).
+            # A megabyte of lines at a time, keeping only each card's newest and oldest
+            # record: memory stays flat however long the history.
             for records, chunk_end in _record_chunks(path, self.warn, offset):
                 with _bulk():
-                    fold(progress, records)
+                    folding.add(records)
                 end = chunk_end
             if offset >= HEAD_BYTES:
                 head = known[path.name][1]
             else:
                 head = _head(path, min(end, HEAD_BYTES)) or ""  # "": unreadable, so stale
             known[path.name] = (end, head)
+        with _bulk():
+            folding.into(progress)
         if self.rebuilt:
             # Reviews this process appended are in its log, so nothing in memory is lost.
             self.progress.clear()
