@@ -324,8 +324,12 @@ def stats_command(
     decks: DecksOpt = None,
     progress: ProgressOpt = None,
 ) -> None:
-    """Where you stand: cards by stage, retention, what falls due, your activity, weakest
-    tags, most confused choices, orphaned progress and recent exams.
+    """Where you stand: cards by stage, retention, forecast, activity and weak spots.
+
+    Per deck: new, learning, young, mature, missed and leech cards, true retention over 30
+    days and predicted recall now; the cards due in the next 14 days; a 16-week heatmap of
+    your reviews with your streak and time spent; the weakest tags; the most confused
+    choices; orphaned progress; recent exams. --json gives the same figures.
 
     [dim]Example:[/dim] awsquiz stats encryption --json
     """
