@@ -245,7 +245,7 @@ def compose(text: str, path: str) -> Any:
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     if _nesting_bound(text) > DEEP_SCAN_FROM:
         _refuse_deep_nesting(text, path, loader_class)
-    loader = loader_class(text)
+    loader = _quickly_resolving(loader_class)(text)
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -267,6 +267,54 @@ def compose(text: str, path: str) -> Any:
 
 # Flow brackets, opening ones as "(" and closing ones as ")": every other ASCII character is
 # deleted by str.translate (fast on ASCII text); any other character, by _NOT_FLOW.
+_QUICK_LOADERS: dict[Any, Any] = {}
+
+
+def _quickly_resolving(base: Any) -> Any:
+    """The loader class `base` resolving the same tags with less work per node: the composer
+    asks the resolver about every node, and a deck file repeats the same few plain keys."""
+    if base.yaml_path_resolvers:  # none unless added: then resolving depends on the path
+        return base
+    quick = _QUICK_LOADERS.get(base)
+    if quick is None:
+        quick = _QUICK_LOADERS[base] = _make_quick_loader(base)
+    return quick
+
+
+def _make_quick_loader(base: Any) -> Any:
+    scalar, sequence, mapping = _ScalarNode, _SequenceNode, _MappingNode
+    resolve = base.resolve
+
+    class QuickLoader(base):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.resolved: dict[str, str] = {}  # plain scalar -> tag, for this document
+
+        # Without path resolvers, these two do nothing and a tag depends only on the kind of
+        # node and, for a plain scalar, its text (quoted ones are always strings).
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is scalar:
+                if implicit[0]:
+                    tag = self.resolved.get(value)
+                    if tag is None:
+                        tag = self.resolved[value] = resolve(self, kind, value, implicit)
+                    return tag
+                return self.DEFAULT_SCALAR_TAG
+            if kind is sequence:
+                return self.DEFAULT_SEQUENCE_TAG
+            if kind is mapping:
+                return self.DEFAULT_MAPPING_TAG
+            return resolve(self, kind, value, implicit)
+
+    return QuickLoader
+
+
 _FLOW_ONLY = {i: None for i in range(128)} | {91: "(", 123: "(", 93: ")", 125: ")"}  # [{ ]}
 _NOT_FLOW = re.compile(r"[^()]+")
 # The indentation and block indicators ("- ", "? ", ": ") that open a line: a block collection
