@@ -8,6 +8,7 @@ anything but plain strings, lists and mappings.
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import re
 import stat
@@ -466,7 +467,18 @@ class _ShapeError(Exception):
 
 def load_deck_file(path: Path | str) -> LoadResult:
     """Parse and validate one deck file, reporting every problem in it at once."""
-    path = Path(path)
+    # The node tree holds no reference cycle (but for a recursive alias, freed once collection
+    # resumes), yet its tens of thousands of objects would set off collections all along.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_deck_file(Path(path))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_deck_file(path: Path) -> LoadResult:
     shown = str(path)
     try:
         text = read_deck_text(path)
