@@ -4,6 +4,7 @@ continue where it left off, a review drill and a short exam."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -32,9 +33,11 @@ BOX = re.compile("[│╭╮╰╯─]")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def spawn(*args: str):  # type: ignore[no-untyped-def]
+def spawn(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     assert EXE is not None
-    return pexpect.spawn(EXE, list(args), dimensions=(24, 100), timeout=30, encoding="utf-8")
+    return pexpect.spawn(
+        EXE, list(args), dimensions=(24, 100), timeout=30, encoding="utf-8", env=env
+    )
 
 
 def cards(path: Path) -> dict[str, Card]:
@@ -182,7 +185,8 @@ def test_hostile_text_in_terminal_tables_is_inert(tmp_path: Path, command: str) 
     folder = tmp_path / "decks"
     folder.mkdir()
     shutil.copy(DECKS.parent / "hostile" / "hostile.yaml", folder / "hostile.yaml")
-    child = spawn(command, "--decks", str(folder))
+    # Wide enough that `decks` shows its title column.
+    child = spawn(command, "--decks", str(folder), env={**os.environ, "COLUMNS": "130"})
     child.expect(pexpect.EOF)
     raw = child.before
     child.close()

@@ -124,20 +124,24 @@ def show_missed(
     if not is_terminal(out):
         print(plain_table(LIST_HEADERS, body), file=out)
         return
-    from rich.table import Table
+    # A block per card rather than a table: the question keeps its width at 80 columns.
+    from rich.padding import Padding
 
-    table = Table(header_style="bold", expand=True)
-    table.add_column("deck", no_wrap=True, style="cyan")
-    table.add_column("card", no_wrap=True)
-    table.add_column("question", ratio=3)
-    table.add_column("picked last", ratio=1, style="red")
-    table.add_column("missed", no_wrap=True, justify="right")
-    table.add_column("when", no_wrap=True, style="dim")
-    table.add_column("leech", no_wrap=True, style="bold red")
-    for cells in body:
-        table.add_row(*[_t(str(cell)) for cell in cells])
     term = console(out)
-    term.print(table)
+    for row in rows:
+        head = Text(" ")
+        head.append(inert(row.card.deck), style="cyan")
+        head.append(" / ", style="dim")
+        head.append(inert(row.card.id), style="bold")
+        head.append(f"  missed {_times(row.times_missed)} · {ago(row.progress.last_time, now)}",
+                    style="dim")
+        if row.leech:
+            head.append(" · leech", style="bold red")
+        term.print(head)
+        term.print(Padding(_t(_one_line(row.card.question)), (0, 0, 0, 3)))
+        if row.picked:
+            term.print(Padding(Text.assemble(("you picked  ", "dim"),
+                                             _t(_one_line(row.picked), "red")), (0, 0, 0, 3)))
     leeches = sum(row.leech for row in rows)
     footer = f"{len(rows)} missed card{'s' if len(rows) != 1 else ''}"
     if leeches:

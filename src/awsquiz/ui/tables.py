@@ -48,15 +48,28 @@ def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = 
     from rich.table import Table
     from rich.text import Text
 
+    term = console(out)
+    # Deck ids are what the learner types: they never fold. The title gets what is left,
+    # and is left out when that is too little to read.
+    widest = max(len(r.id) for r in rows)
+    with_title = term.width - widest - 58 >= 16
     table = Table(box=None, header_style="bold", pad_edge=False)
     for index, header in enumerate(headers):
-        table.add_column(header, justify="right" if 2 <= index <= 6 else "left")
+        if index == 1 and not with_title:
+            continue
+        table.add_column(
+            header,
+            justify="right" if 2 <= index <= 6 else "left",
+            no_wrap=index != 1,
+            overflow="fold" if index == 1 else "ellipsis",
+        )
     for row, summary in zip(body, rows, strict=True):
         cells = [Text(inert(str(c))) for c in row]
         if summary.due:
             cells[5].stylize("bold yellow")
+        if not with_title:
+            del cells[1]
         table.add_row(*cells)
-    term = console(out)
     term.print(table)
     due = sum(r.due for r in rows)
     new = sum(r.new for r in rows)
