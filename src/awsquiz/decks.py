@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Card, CardType, Deck, Problem, Severity
+from awsquiz.model import Card, CardType, Deck, Problem, Severity, _trusted
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000  # alias expansion budget: refuses "billion laughs"
@@ -707,22 +707,22 @@ def _read_card(node: Any, deck_id: str, deck_tags: list[str], checker: _Checker)
         checker.warn(node, "card has no 'source'", name)
     if _has_errors(checker, errors_before) or not question or answers is None:
         return None
-    return Card(
-        deck=deck_id,
-        id=name or "",
-        type=card_type,
-        question=question,
-        answers=tuple(answers),
-        choices=tuple(choices or ()),
-        accept=tuple(accept),
-        why=why,
-        explanation=explanation,
-        source=source,
-        verified=verified,
-        tags=tuple(dict.fromkeys(deck_tags + tags)),
-        line=node.start_mark.line + 1,
-        id_derived=derived,
-    )
+    return _trusted(Card, {  # every field, in order, as Card(...) would set them
+        "deck": deck_id,
+        "id": name or "",
+        "type": card_type,
+        "question": question,
+        "answers": tuple(answers),
+        "choices": tuple(choices or ()),
+        "accept": tuple(accept),
+        "why": why,
+        "explanation": explanation,
+        "source": source,
+        "verified": verified,
+        "tags": tuple(dict.fromkeys(deck_tags + tags)),
+        "line": node.start_mark.line + 1,
+        "id_derived": derived,
+    })
 
 
 def _has_errors(checker: _Checker, since: int) -> bool:
@@ -895,20 +895,22 @@ def _read_classify(
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             checker.error(value_node, f"'{category}' is not one of the categories{hint}", card_id)
             continue
-        card = Card(
-            deck=deck_id,
-            id=card_id,
-            type=CardType.CHOICE,
-            question=template.replace("{item}", item),
-            answers=(category,),
-            choices=tuple(categories),
-            why={k: v for k, v in why.items() if k != category},
-            explanation=explanation,
-            source=source,
-            verified=verified,
-            tags=tuple(dict.fromkeys(deck_tags + tags)),
-            line=key_node.start_mark.line + 1,
-        )
+        card = _trusted(Card, {  # every field, in order, as Card(...) would set them
+            "deck": deck_id,
+            "id": card_id,
+            "type": CardType.CHOICE,
+            "question": template.replace("{item}", item),
+            "answers": (category,),
+            "choices": tuple(categories),
+            "accept": (),
+            "why": {k: v for k, v in why.items() if k != category},
+            "explanation": explanation,
+            "source": source,
+            "verified": verified,
+            "tags": tuple(dict.fromkeys(deck_tags + tags)),
+            "line": key_node.start_mark.line + 1,
+            "id_derived": False,
+        })
         yield card, key_node
 
 
