@@ -130,9 +130,12 @@ class _Checker:
             return None
         result: dict[str, tuple[Any, Any]] = {}
         allowed_keys = tuple(allowed) if allowed is not None else None
+        scalar = _ScalarNode
         for key_node, value_node in node.value:
-            key = _text(key_node)
-            if key is None:
+            key: str | None
+            if key_node.__class__ is scalar and key_node.tag in SCALAR_TAGS:
+                key = str(key_node.value)
+            else:
                 key = self.text(key_node, "a key", card)
             if key is None:
                 continue
