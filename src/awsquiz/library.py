@@ -100,8 +100,9 @@ def parse_ahead(files: Sequence[Path]) -> ParseAhead:
     from, so the outcome is the same as without this. Only where processes can be forked
     (POSIX); anything going wrong here just leaves the work to the ordinary path.
     """
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(files) < 2:
+    # One core stays with this process, which reads the review logs meanwhile.
+    workers = min((os.cpu_count() or 1) - 1, 8)
+    if workers < 1 or len(files) < 2:
         return ParseAhead()
     sizes = {path: _probably_stale(path) for path in files}
     stale = [path for path, size in sizes.items() if size]
