@@ -346,7 +346,7 @@ def _load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
     if stat is not None and S_ISREG(stat.st_mode):
         # Stamped with the size and time seen before reading: if the file changed meanwhile,
         # the next run sees a newer time and reads it again.
-        _write_json(_index_file(path), {
+        write_cache_json(_index_file(path), {
             "version": _cache_version(),
             "path": str(path),
             "size": stat.st_size,
@@ -453,10 +453,11 @@ def _write_entry(
         "deck": body["deck"],
         "problems": body["problems"],
     }
-    _write_json(cache_file, entry)
+    write_cache_json(cache_file, entry)
 
 
-def _write_json(target: Path, document: dict[str, Any]) -> None:
+def write_cache_json(target: Path, document: dict[str, Any]) -> None:
+    """Write a cache file atomically; a cache that cannot be written only costs time."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")

@@ -36,32 +36,14 @@ class DeckSummary:
 def summarize(
     decks: Sequence[Deck], progress: Mapping[str, CardProgress], now: datetime
 ) -> list[DeckSummary]:
-    now_text = iso(now)
-    rows = []
-    for deck in decks:
-        new = learning = due = mastered = 0
-        last: str | None = None
-        for card in deck.cards:
-            entry = progress.get(card.key)
-            if entry is None:
-                new += 1
-                continue
-            state = entry.state
-            if state.state in LEARNING_STATES:
-                learning += 1
-            if state.due <= now_text:
-                due += 1
-            if (state.stability or 0.0) >= MASTERED_DAYS:
-                mastered += 1
-            if last is None or entry.last_time > last:
-                last = entry.last_time
-        rows.append(
-            DeckSummary(
-                deck.id, deck.title, len(deck.cards), new, learning, due, mastered, last,
-                deck.path,
-            )
-        )
-    return rows
+    """The rows from whole decks and progress (see `summarize_index` for the fast path)."""
+    from awsquiz.library import DeckIndex
+
+    indexes = [
+        DeckIndex(deck.id, deck.title, deck.path, tuple(card.key for card in deck.cards))
+        for deck in decks
+    ]
+    return summarize_index(indexes, card_counts(progress), now)
 
 
 # What the counts need of one card's progress: fsrs state, due, stability, last studied

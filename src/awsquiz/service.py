@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from awsquiz import paths
-from awsquiz.library import DeckIndex, Library, load_library, load_selected_index
+from awsquiz.library import (
+    DeckIndex,
+    Library,
+    load_library,
+    load_selected_index,
+    write_cache_json,
+)
 from awsquiz.model import Card, Problem, Severity
 from awsquiz.overview import CardCounts, DeckSummary, card_counts, summarize_index
 
@@ -121,13 +127,7 @@ def _card_counts(where: Where) -> dict[str, CardCounts]:
             "logs": stamps,
             "cards": counts,
         }
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass  # the cache only saves time
+        write_cache_json(cache_file, document)
     return counts
 
 
