@@ -75,10 +75,10 @@ def summarize_index(
             state, due_at, stability, last_time = entry
             if state in LEARNING_STATES:
                 learning += 1
+            elif (stability or 0.0) >= MASTERED_DAYS:
+                mastered += 1  # as `stats` counts mature cards: in review, stability >= 21 days
             if due_at <= now_text:
                 due += 1
-            if (stability or 0.0) >= MASTERED_DAYS:
-                mastered += 1
             if last is None or last_time > last:
                 last = last_time
         rows.append(
