@@ -253,16 +253,23 @@ def run_study(
         new_per_day=new_per_day, limit=limit, include_all=include_all,
     )
     summary = Summary(nothing_to_do=queue.peek(clock()) is None)
+    # "card 3 of 10" counts the session's cards; a card back from its learning step says so.
+    shown: list[str] = []
+    total = queue.left
     try:
         while (key := queue.peek(clock())) is not None:
             card = cards[key]
+            again = key in shown
+            if not again:
+                shown.append(key)
             turn = Turn(
                 card=card,
                 choices=shuffled_choices(card, rng),
-                position=summary.answered + 1,
-                total=summary.answered + queue.left,
+                position=shown.index(key) + 1,
+                total=max(total, len(shown)),
                 due_left=queue.due_left,
                 new_left=queue.new_left,
+                note="again" if again else "",
             )
             answer = ask(terminal, turn)
             if answer is None or answer == "flag":
