@@ -93,9 +93,9 @@ class RichTerminal:
             picked = answer.picked if isinstance(answer.picked, tuple) else ()
             for choice in picked:
                 if choice not in card.answers and card.why.get(choice):
-                    note = Text(f"   Why not {inert(choice)}: ", style="yellow")
+                    note = Text(f"Why not {inert(choice)}: ", style="yellow")
                     note.append(inert(card.why[choice]))
-                    self.out.print(note)
+                    self.out.print(Padding(note, (0, 0, 0, 3)))
                 elif choice not in card.answers and card.type is CardType.MULTI:
                     self.out.print(Text(f"   {inert(choice)} is not one of them.", style="yellow"))
             for missing in (a for a in card.answers if a not in picked):
