@@ -378,7 +378,8 @@ class CardProgress:
         )
 
     @staticmethod
-    def first(review: Review) -> CardProgress:
+    def first(review: Review, first_time: str | None = None) -> CardProgress:
+        """Progress whose newest review is `review` (and, unless given, its first too)."""
         return CardProgress(
             state=review.state,
             last_id=review.id,
@@ -386,22 +387,14 @@ class CardProgress:
             last_rating=review.rating,
             last_right=review.right,
             last_picked=review.picked,
-            first_time=review.time,
+            first_time=first_time or review.time,
         )
 
     def updated(self, review: Review) -> CardProgress:
         """This progress with one more review folded in, whatever order reviews arrive in."""
         first_time = min(self.first_time, review.time)
         if (review.time, review.id) > (self.last_time, self.last_id):
-            return CardProgress(
-                state=review.state,
-                last_id=review.id,
-                last_time=review.time,
-                last_rating=review.rating,
-                last_right=review.right,
-                last_picked=review.picked,
-                first_time=first_time,
-            )
+            return CardProgress.first(review, first_time)
         if first_time != self.first_time:
             return CardProgress(
                 self.state,
