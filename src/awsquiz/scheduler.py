@@ -7,6 +7,7 @@ The library's pitfalls are handled here once: it needs datetimes whose tzinfo is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import fsrs
@@ -48,10 +49,20 @@ class Scheduler:
     def retrievability(self, state: CardState, now: datetime) -> float:
         """The predicted probability of recalling the card at `now` (0 for a card never seen):
         the library's `get_card_retrievability`, which counts whole days since the review."""
-        if state.last_review is None or state.stability is None:
-            return 0.0
-        days = max(0, (utc(now) - from_iso(state.last_review)).days)
-        return float((1 + self._factor * days / state.stability) ** self._decay)
+        return self.recalls([state], now)[0]
+
+    def recalls(self, states: Iterable[CardState], now: datetime) -> list[float]:
+        """`retrievability` of many cards at once (thousands are due at a session's start)."""
+        moment, parse = utc(now), datetime.fromisoformat
+        factor, decay = self._factor, self._decay
+        result = []
+        for state in states:
+            if state.last_review is None or not state.stability:
+                result.append(0.0)
+                continue
+            days = (moment - parse(state.last_review)).days  # aware times: no conversion
+            result.append(float((1 + factor * max(0, days) / state.stability) ** decay))
+        return result
 
 
 def _to_fsrs(state: CardState) -> fsrs.Card:

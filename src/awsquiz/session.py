@@ -82,7 +82,7 @@ def plan_study(
     """The session's queue over these cards (by key, in deck order): due cards, most at risk
     first, then new ones, then (with `include_all`) cards not yet due, soonest first."""
     now_text = iso(now)
-    due: list[tuple[float, float, str]] = []
+    due: list[tuple[CardState, str]] = []
     later: list[tuple[str, str]] = []
     learning: list[tuple[str, str]] = []
     new: list[str] = []
@@ -91,15 +91,18 @@ def plan_study(
         if entry is None:
             new.append(key)
         elif entry.state.due <= now_text:
-            recall = scheduler.retrievability(entry.state, now)
-            due.append((recall, rng.random(), key))
+            due.append((entry.state, key))
         elif entry.state.state in LEARNING_STATES:
             learning.append((entry.state.due, key))
         else:
             later.append((entry.state.due, key))
     allowance = max(0, new_per_day - new_started_today(progress, now))
     new = new[:allowance]
-    order = [key for _, _, key in sorted(due)] + new
+    recalls = scheduler.recalls((state for state, _ in due), now)
+    ranked = sorted(
+        (recall, rng.random(), key) for recall, (_, key) in zip(recalls, due, strict=True)
+    )
+    order = [key for _, _, key in ranked] + new
     if include_all:
         order += [key for _, key in sorted(later)]
         learning_keys = [key for _, key in sorted(learning)]
