@@ -215,9 +215,9 @@ def load_selected_index(
     extra_dirs: Sequence[Path] = (), selection: Sequence[str] = ()
 ) -> list[DeckIndex]:
     """The decks `load_library` would give, as index entries: no card is built (a session
-    builds only the decks of the cards it shows, with `deck_cards`)."""
+    builds only the decks of the cards it shows, with `deck_cards`). A first run's parsing
+    is started beforehand with `parse_selected_ahead`."""
     files, named_count = _files_for(extra_dirs, selection)
-    _parse_ahead(files)
     decks, problems = _unique(files, named_count, _load_index)
     Library(problems=problems).raise_errors()
     return select(decks, selection) if selection else decks

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TextIO
 
-from rich.panel import Panel
 from rich.text import Text
 
 from awsquiz.ui import console, inert, is_terminal, plain_table
@@ -70,13 +69,8 @@ class ReviewTerminal(RichTerminal):
         if summary.next_due:
             lines.append(f" · next card due {until(summary.next_due, now)}")
         title = "Review done" if not summary.left else "Review stopped"
-        self.out.print(Panel(lines, title=title, title_align="left", border_style="green",
-                             expand=False))
-        if summary.answered:
-            self.out.print(Text(" every answer is saved", style="dim"))
-        if summary.left:
-            self.out.print(Text.assemble(" still missed: ", _t(", ".join(summary.left))))
-            self.out.print(Text(" go on with: awsquiz review", style="bold"))
+        self.summary_panel(lines, title, summary.answered)
+        self.listed("still missed", summary.left, "go on with: awsquiz review")
         if summary.leeches:
             self.out.print(
                 Text.assemble(

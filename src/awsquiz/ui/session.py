@@ -134,13 +134,20 @@ class RichTerminal:
         if summary.next_due:
             lines.append(f" · next card due {until(summary.next_due, now)}")
         title = "Session stopped" if summary.interrupted else "Session done"
+        self.summary_panel(lines, title, summary.answered)
+        self.listed("missed", summary.missed, "drill them now: awsquiz review")
+
+    def summary_panel(self, lines: Text, title: str, answered: int) -> None:
         self.out.print(Panel(lines, title=title, title_align="left", border_style="green",
                              expand=False))
-        if summary.answered:
+        if answered:
             self.out.print(Text(" every answer is saved", style="dim"))
-        if summary.missed:
-            self.out.print(Text.assemble(" missed: ", _t(", ".join(summary.missed))))
-            self.out.print(Text(" drill them now: awsquiz review", style="bold"))
+
+    def listed(self, label: str, card_ids: list[str], hint: str) -> None:
+        """Card ids under a label, and what to run about them."""
+        if card_ids:
+            self.out.print(Text.assemble(f" {label}: ", _t(", ".join(card_ids))))
+            self.out.print(Text(f" {hint}", style="bold"))
 
 
 def question_panel(turn: Turn, width: int) -> Panel:
