@@ -131,3 +131,40 @@ def test_bad_clock_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("decks")
     assert result.exit_code == 2
     assert "AWSQUIZ_NOW='tomorrow' is not an ISO 8601 time" in result.output
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "expected"),
+    [
+        (["decks", "--json"], 0, '"id": "sample"'),
+        (["progress", "path"], 0, "reviews-test.jsonl"),
+        (["stdy"], 2, "No such command 'stdy'. Did you mean 'study'?"),
+        ([], 0, "awsquiz study"),
+    ],
+    ids=["a command", "a group's command", "a misspelt command", "no command"],
+)
+def test_the_console_script_builds_only_the_command_it_runs(
+    argv: list[str], code: int, expected: str, monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from awsquiz.cli import main
+
+    monkeypatch.setenv("AWSQUIZ_DECKS", str(DECKS))
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setattr("sys.argv", ["awsquiz", *argv])
+    commands = list(app.registered_commands)
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out, err = capfd.readouterr()
+    assert exit_.value.code == code, out + err
+    assert expected in " ".join((out + err).replace("│", " ").split())
+    assert app.registered_commands == commands  # the app itself is left whole
+
+
+def test_only_the_named_command_is_built() -> None:
+    from awsquiz.cli import _only
+
+    assert [info.name for info in _only("study").registered_commands] == ["study"]
+    assert [info.name for info in _only("progress").registered_groups] == ["progress"]
+    assert _only("progress").registered_commands == []
+    assert _only("stdy") is app
