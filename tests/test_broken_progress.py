@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -193,7 +194,9 @@ def test_an_unreadable_log_is_an_error(history: Path, monkeypatch: pytest.Monkey
     import builtins
 
     real_open = builtins.open
+    # No snapshot and no cached glances: the log itself must be read.
     (history.parent / SNAPSHOT).unlink()
+    shutil.rmtree(history.parent.parent / "cache" / "progress")
 
     def refuse(file: object, *args: object, **kwargs: object) -> object:
         if _in(history, file):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
+from awsquiz.glance import glances
 from awsquiz.model import Card, CardProgress, CardType, Rating, Review
 from awsquiz.paths import iso
 from awsquiz.scheduler import Scheduler
@@ -33,7 +34,7 @@ def studied(card: Card, ratings: list[Rating], start: datetime) -> CardProgress:
 
 def plan(deck: list[Card], progress: dict[str, CardProgress], **options: object) -> StudyQueue:
     keys = [card.key for card in deck]
-    return plan_study(keys, progress, SCHEDULER, NOW, random.Random(1), **options)  # type: ignore[arg-type]
+    return plan_study(keys, glances(progress), SCHEDULER, NOW, random.Random(1), **options)  # type: ignore[arg-type]
 
 
 def test_due_cards_first_lowest_recall_first_then_new_in_deck_order() -> None:
@@ -52,7 +53,7 @@ def test_due_cards_first_lowest_recall_first_then_new_in_deck_order() -> None:
 def test_new_cards_allowance_counts_cards_started_today() -> None:
     deck = cards(20)
     started = {c.key: studied(c, [Rating.GOOD], NOW - timedelta(hours=2)) for c in deck[:4]}
-    assert new_started_today(started, NOW) == 4
+    assert new_started_today(glances(started), NOW) == 4
     queue = plan(deck, started, new_per_day=10)
     assert queue.new_left == 6
     assert plan(deck, started, new_per_day=3).new_left == 0
@@ -108,8 +109,8 @@ def test_same_seed_same_order() -> None:
     deck = cards(8)
     progress = {c.key: studied(c, [Rating.GOOD], NOW - timedelta(days=30)) for c in deck}
     keys = [card.key for card in deck]
-    first = plan_study(keys, progress, SCHEDULER, NOW, random.Random(7))
-    again = plan_study(keys, progress, SCHEDULER, NOW, random.Random(7))
+    first = plan_study(keys, glances(progress), SCHEDULER, NOW, random.Random(7))
+    again = plan_study(keys, glances(progress), SCHEDULER, NOW, random.Random(7))
     assert first.upcoming == again.upcoming
 
 
@@ -134,3 +135,12 @@ def test_recall_is_exactly_the_librarys() -> None:
         )
 
     check()
+
+
+def test_the_forgetting_curve_decay_is_the_librarys() -> None:
+    """Recall is computed before the library is loaded, with its decay known in advance."""
+    import fsrs
+
+    from awsquiz.scheduler import DECAY
+
+    assert fsrs.Scheduler().parameters[20] == DECAY

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from awsquiz.glance import Glance, glances
 from awsquiz.model import CardProgress, Deck
 from awsquiz.paths import iso
 
@@ -43,36 +44,24 @@ def summarize(
         DeckIndex(deck.id, deck.title, deck.path, tuple(card.key for card in deck.cards))
         for deck in decks
     ]
-    return summarize_index(indexes, card_counts(progress), now)
-
-
-# What the counts need of one card's progress: fsrs state, due, stability, last studied
-# (a tuple, or a list of the same four when read back from the counts cache).
-CardCounts = Sequence[Any]
-
-
-def card_counts(progress: Mapping[str, CardProgress]) -> dict[str, CardCounts]:
-    return {
-        key: (entry.state.state, entry.state.due, entry.state.stability, entry.last_time)
-        for key, entry in progress.items()
-    }
+    return summarize_index(indexes, glances(progress), now)
 
 
 def summarize_index(
-    decks: Sequence[DeckIndex], counts: Mapping[str, CardCounts], now: datetime
+    decks: Sequence[DeckIndex], glances: Mapping[str, Glance], now: datetime
 ) -> list[DeckSummary]:
-    """The same rows as `summarize`, from deck indexes and each card's counting fields."""
+    """The same rows as `summarize`, from deck indexes and each card's glance."""
     now_text = iso(now)
     rows = []
     for deck in decks:
         new = learning = due = mastered = 0
         last: str | None = None
         for key in deck.keys:
-            entry = counts.get(key)
+            entry = glances.get(key)
             if entry is None:
                 new += 1
                 continue
-            state, due_at, stability, last_time = entry
+            state, due_at, stability, last_time = entry[:4]
             if state in LEARNING_STATES:
                 learning += 1
             elif (stability or 0.0) >= MASTERED_DAYS:

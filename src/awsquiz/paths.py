@@ -54,6 +54,16 @@ def cache_dir() -> Path:
     return Path(user_cache_dir(APP, appauthor=False))
 
 
+def cache_name(path: Path) -> str:
+    """A file name in the cache for what is kept about `path`: its real path's last part and
+    a checksum of the whole (cache entries also record the path, so a clash only costs
+    time). zlib, unlike hashlib, is already loaded when Python starts."""
+    import zlib
+
+    real = os.path.realpath(path)
+    return f"{os.path.basename(real)[:48]}-{zlib.crc32(os.fsencode(real)):08x}"
+
+
 def now() -> datetime:
     """The current time, aware, in the learner's offset; AWSQUIZ_NOW pins it."""
     pinned = os.environ.get("AWSQUIZ_NOW")

@@ -258,7 +258,8 @@ def run_review(
         card.id for card in missed
         if (entry := store.progress.get(card.key)) is not None and is_leech(entry)
     ]
-    summary.next_due = next_due(store, [card.key for card in missed], clock())
+    dues = [entry.state.due for card in missed if (entry := store.progress.get(card.key))]
+    summary.next_due = next_due(dues, clock())
     terminal.show_summary(summary, clock())
     if summary.interrupted:
         raise KeyboardInterrupt

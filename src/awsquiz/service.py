@@ -5,7 +5,6 @@ Each function takes plain values and returns plain data; none of them prints.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +17,11 @@ from awsquiz.library import (
     Library,
     load_library,
     load_selected_index,
-    write_cache_json,
 )
 from awsquiz.model import Card, Problem, Severity
-from awsquiz.overview import CardCounts, DeckSummary, card_counts, summarize_index
 
 if TYPE_CHECKING:
+    from awsquiz.overview import DeckSummary
     from awsquiz.store import Store
 
 Warn = Callable[[str], None]
@@ -43,17 +41,22 @@ class Where:
     def deck_index(self, selection: Sequence[str] = ()) -> list[DeckIndex]:
         return load_selected_index(self.deck_dirs, selection)
 
-    def store(self) -> Store:
+    def store(self, *, load: bool = True) -> Store:
+        """The progress store, read and caught up unless `load` is False (see Store.at)."""
         from awsquiz.store import Store
 
-        return Store.open(paths.progress_dir(self.progress), warn=self.warn)
+        store = Store.at(paths.progress_dir(self.progress), warn=self.warn)
+        return store.load() if load else store
 
 
 def list_decks(where: Where, now: datetime | None = None) -> list[DeckSummary]:
-    """Every deck's counts, from the decks' index entries and a small cache of each card's
-    counting fields; neither a card nor the store is built while nothing changed."""
-    decks, counts = decks_and_progress(where, (), lambda: _card_counts(where))
-    return summarize_index(decks, counts, now or paths.now())
+    """Every deck's counts, from the decks' index entries and each card's glance (see
+    `glance`); neither a card nor the store is built while nothing changed."""
+    from awsquiz import glance
+    from awsquiz.overview import summarize_index
+
+    decks, glances = decks_and_progress(where, (), lambda: glance.read(where))
+    return summarize_index(decks, glances.cards, now or paths.now())
 
 
 _T = TypeVar("_T")
@@ -79,72 +82,6 @@ def decks_and_progress(
     if failure is not None:
         raise failure
     return decks, progress
-
-
-# The counts cache ----------------------------------------------------------------------------
-# Progress is a function of the review logs alone (the snapshot is a cache of them), and the
-# logs only grow: so each card's counting fields are cached keyed by the size and modification
-# time of every log in the folder. Any change to any log, a log added or gone, means the store
-# is opened as usual (reporting bad lines, catching up, rebuilding its snapshot). A store that
-# warned (a torn line) is not cached, so the warning is given every time, as before.
-
-_COUNTS_VERSION = 1
-
-
-def _card_counts(where: Where) -> dict[str, CardCounts]:
-    import dataclasses
-    import hashlib
-    import json
-
-    folder = paths.progress_dir(where.progress)
-    stamps = _log_stamps(folder)
-    key = hashlib.sha1(os.fsencode(os.path.realpath(folder))).hexdigest()[:24]
-    cache_file = paths.cache_dir() / "progress" / f"{key}.json"
-    if stamps is not None:
-        try:
-            entry = json.loads(cache_file.read_bytes())
-            if (
-                entry["version"] == _COUNTS_VERSION
-                and entry["folder"] == os.fsdecode(folder)
-                and entry["logs"] == stamps
-            ):
-                cards: dict[str, CardCounts] = entry["cards"]  # lists, read like tuples
-                return cards
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-            pass  # no cache or a damaged one: open the store
-    warned: list[str] = []
-
-    def warn(message: str) -> None:
-        warned.append(message)
-        where.warn(message)
-
-    store = dataclasses.replace(where, warn=warn).store()
-    counts = card_counts(store.progress)
-    if stamps is not None and not warned:
-        document = {
-            "version": _COUNTS_VERSION,
-            "folder": os.fsdecode(folder),
-            "logs": stamps,
-            "cards": counts,
-        }
-        write_cache_json(cache_file, document)
-    return counts
-
-
-def _log_stamps(folder: Path) -> dict[str, list[int]] | None:
-    """{log name: [size, mtime_ns]} of every review log (as `store.log_files` finds them),
-    or None if the folder cannot be listed."""
-    stamps: dict[str, list[int]] = {}
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("reviews-") and name.endswith(".jsonl") and entry.is_file():
-                    stat = entry.stat()
-                    stamps[name] = [stat.st_size, stat.st_mtime_ns]
-    except OSError:
-        return None
-    return stamps
 
 
 def list_cards(where: Where, selection: Sequence[str], tags: Sequence[str]) -> list[Card]:

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from awsquiz.model import CardProgress, CardState
+from awsquiz.glance import DUE, FIRST_TIME, LAST_REVIEW, STABILITY, STATE, Glance
+from awsquiz.model import CardState
 from awsquiz.paths import iso
 from awsquiz.scheduler import Scheduler
 
@@ -61,16 +62,16 @@ class StudyQueue:
         return len(self.upcoming) + len({key for _, key in self.learning} - set(self.upcoming))
 
 
-def new_started_today(progress: Mapping[str, CardProgress], now: datetime) -> int:
+def new_started_today(glances: Mapping[str, Glance], now: datetime) -> int:
     """How many cards had their first review today (the learner's local day)."""
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     start = iso(midnight)
-    return sum(1 for entry in progress.values() if entry.first_time >= start)
+    return sum(1 for entry in glances.values() if entry[FIRST_TIME] >= start)
 
 
 def plan_study(
     keys: Sequence[str],
-    progress: Mapping[str, CardProgress],
+    glances: Mapping[str, Glance],
     scheduler: Scheduler,
     now: datetime,
     rng: random.Random,
@@ -79,28 +80,31 @@ def plan_study(
     limit: int | None = None,
     include_all: bool = False,
 ) -> StudyQueue:
-    """The session's queue over these cards (by key, in deck order): due cards, most at risk
-    first, then new ones, then (with `include_all`) cards not yet due, soonest first."""
+    """The session's queue over these cards (by key, in deck order, with the glances of
+    those studied): due cards, most at risk first, then new ones, then (with `include_all`)
+    cards not yet due, soonest first."""
     now_text = iso(now)
-    due: list[tuple[CardState, str]] = []
+    due: list[Glance] = []
+    due_keys: list[str] = []
     later: list[tuple[str, str]] = []
     learning: list[tuple[str, str]] = []
     new: list[str] = []
     for key in keys:
-        entry = progress.get(key)
+        entry = glances.get(key)
         if entry is None:
             new.append(key)
-        elif entry.state.due <= now_text:
-            due.append((entry.state, key))
-        elif entry.state.state in LEARNING_STATES:
-            learning.append((entry.state.due, key))
+        elif entry[DUE] <= now_text:
+            due.append(entry)
+            due_keys.append(key)
+        elif entry[STATE] in LEARNING_STATES:
+            learning.append((entry[DUE], key))
         else:
-            later.append((entry.state.due, key))
-    allowance = max(0, new_per_day - new_started_today(progress, now))
+            later.append((entry[DUE], key))
+    allowance = max(0, new_per_day - new_started_today(glances, now))
     new = new[:allowance]
-    recalls = scheduler.recalls((state for state, _ in due), now)
+    recalls = scheduler.recalls(((entry[LAST_REVIEW], entry[STABILITY]) for entry in due), now)
     ranked = sorted(
-        (recall, rng.random(), key) for recall, (_, key) in zip(recalls, due, strict=True)
+        (recall, rng.random(), key) for recall, key in zip(recalls, due_keys, strict=True)
     )
     order = [key for _, _, key in ranked] + new
     if include_all:

@@ -17,7 +17,6 @@ import contextlib
 import errno
 import fnmatch
 import gc
-import hashlib
 import json
 import json.scanner
 import os
@@ -287,6 +286,8 @@ def _read_from(path: Path, offset: int) -> bytes:
 
 
 def _head(path: Path, length: int) -> str | None:
+    import hashlib  # here, not at the top: a session's first card needs no store read
+
     try:
         with open(path, "rb") as handle:
             return hashlib.sha256(handle.read(length)).hexdigest()
@@ -518,6 +519,11 @@ class Store:
             self._warned.add(message)
             self._warn(message)
 
+    @property
+    def warned(self) -> bool:
+        """Whether anything was said about the logs (a torn line)."""
+        return bool(self._warned)
+
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
@@ -531,6 +537,18 @@ class Store:
         """Open a progress folder (created if missing): read the snapshot, then catch up with
         the bytes each log gained since; rebuild from the logs if the snapshot is missing,
         damaged, of another version or out of date."""
+        return cls.at(folder, machine=machine, warn=warn).load()
+
+    @classmethod
+    def at(
+        cls,
+        folder: Path,
+        *,
+        machine: str | None = None,
+        warn: Warn = _ignore,
+    ) -> Store:
+        """The store of a progress folder (created if missing), with nothing read yet: ready
+        for `ensure_writable`, and for `load` before its progress is used."""
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise AwsquizError(
@@ -541,14 +559,17 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _io_error(folder, "could not create the progress folder", exc) from exc
-        store = cls(folder, machine_name(machine), warn)
-        store._load_snapshot()
-        store.catch_up()
-        if store.rebuilt and store._logs:
+        return cls(folder, machine_name(machine), warn)
+
+    def load(self) -> Store:
+        """Read the snapshot and catch up with the logs (see `open`); returns the store."""
+        self._load_snapshot()
+        self.catch_up()
+        if self.rebuilt and self._logs:
             # A cache: next time starts fast; a read-only folder simply goes without.
             with contextlib.suppress(OSError):
-                store._write_snapshot()
-        return store
+                self._write_snapshot()
+        return self
 
     def _load_snapshot(self) -> None:
         try:

@@ -7,6 +7,7 @@ real terminal, over a pipe and in tests.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from awsquiz import config as settings
-from awsquiz import paths
+from awsquiz import glance, paths
 from awsquiz.grading import (
     Unreadable,
     grade_choices,
@@ -97,13 +98,21 @@ def shuffled_choices(card: Card, rng: random.Random) -> tuple[str, ...]:
 
 
 def ask(
-    terminal: Terminal, turn: Turn, *, allow_flag: bool = False, reveal: bool = True
+    terminal: Terminal,
+    turn: Turn,
+    *,
+    allow_flag: bool = False,
+    reveal: bool = True,
+    waiting: Callable[[], None] | None = None,
 ) -> Answer | Literal["flag"] | None:
     """Show a card and read the learner's answer; None when they quit or input ends.
+    `waiting` is called once the card is shown, before the learner answers.
 
     A response that names no choice is explained and asked again; nothing is recorded for it.
     """
     terminal.show_question(turn)
+    if waiting is not None:
+        waiting()
     card = turn.card
     started = time.monotonic()
     if card.type is CardType.BASIC:
@@ -208,25 +217,68 @@ def save_and_tell(
     return review
 
 
-def next_due(store: Store, keys: Iterable[str], now: datetime) -> datetime | None:
+def next_due(dues: Iterable[str], now: datetime) -> datetime | None:
+    """The soonest of these due times (ISO text) after `now`."""
     now_text = paths.iso(now)
-    dues = [
-        entry.state.due
-        for key in keys
-        if (entry := store.progress.get(key)) is not None and entry.state.due > now_text
-    ]
-    return paths.from_iso(min(dues)) if dues else None
+    later = [due for due in dues if due > now_text]
+    return paths.from_iso(min(later)) if later else None
 
 
-def open_for_answers(where: Where, retention: float | None) -> tuple[Store, Scheduler]:
-    """The store, checked writable before the first card, and the learner's scheduler."""
-    store = where.store()
+def ready_for_answers(store: Store, retention: float | None) -> Scheduler:
+    """Check now, before the first card, that answers can be saved; the learner's scheduler
+    (a `retention` given is kept for next time)."""
     store.ensure_writable()
     saved = settings.load(store.folder)
     if retention is not None and retention != saved.retention:
         settings.save(store.folder, settings.Config(retention=settings.check_retention(retention)))
         saved = settings.Config(retention=retention)
-    return store, Scheduler(saved.retention)
+    return Scheduler(saved.retention)
+
+
+def open_for_answers(where: Where, retention: float | None) -> tuple[Store, Scheduler]:
+    """The store, read and checked writable before the first card, and the scheduler."""
+    store = where.store()
+    return store, ready_for_answers(store, retention)
+
+
+class Loading:
+    """A store read in a thread while the learner reads the first card (a session plans its
+    queue from the cached glances, which need no store); `wait` before using its progress.
+
+    The thread starts once the first card is on the screen, so it does not delay it;
+    anything it raises (a log changed meanwhile and holds a bad line) is raised by `wait`.
+    """
+
+    def __init__(self, store: Store, *, loaded: bool = False) -> None:
+        self.store = store
+        self._loaded = loaded
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._loaded or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._load, name="awsquiz-store-load")
+        self._thread.start()
+
+    def _load(self) -> None:
+        try:
+            self.store.load()
+        except BaseException as error:  # handed to the main thread by wait()
+            self._error = error
+
+    def wait(self) -> Store:
+        if not self._loaded:
+            if self._thread is None:
+                self.store.load()
+            else:
+                self._thread.join()
+                self._thread = None
+                if self._error is not None:
+                    error, self._error = self._error, None
+                    raise error
+            self._loaded = True
+        return self.store
 
 
 def run_study(
@@ -241,15 +293,15 @@ def run_study(
     retention: float | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Summary:
-    decks, (store, scheduler) = decks_and_progress(
-        where, selection, lambda: open_for_answers(where, retention)
-    )
+    decks, glances = decks_and_progress(where, selection, lambda: glance.read(where))
+    loading = Loading(glances.store or where.store(load=False), loaded=bool(glances.store))
+    scheduler = ready_for_answers(loading.store, retention)
     keys = [key for deck in decks for key in deck.keys]
     cards = CardShelf(decks)
     clock = clock or paths.clock()
     rng = random.Random(seed)
     queue = plan_study(
-        keys, store.progress, scheduler, clock(), rng,
+        keys, glances.cards, scheduler, clock(), rng,
         new_per_day=new_per_day, limit=limit, include_all=include_all,
     )
     summary = Summary(nothing_to_do=queue.peek(clock()) is None)
@@ -271,28 +323,39 @@ def run_study(
                 new_left=queue.new_left,
                 note="again" if again else "",
             )
-            answer = ask(terminal, turn)
+            answer = ask(terminal, turn, waiting=loading.start)
             if answer is None or answer == "flag":
                 break
+            store = loading.wait()
             review = save_and_tell(store, scheduler, terminal, turn, answer, clock(), summary)
             queue = queue.answered(key, review.state)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         if summary.answered:
-            save_snapshot(store, where)
-    summary.next_due = next_due(store, keys, clock())
+            save_snapshot(loading.store, where)
+    if summary.answered:
+        dues = [entry.state.due for key in keys if (entry := loading.store.progress.get(key))]
+    else:  # nothing changed since the glances (and the store may still be loading)
+        dues = [seen[glance.DUE] for key in keys if (seen := glances.cards.get(key))]
+    summary.next_due = next_due(dues, clock())
     terminal.show_summary(summary, clock())
+    loading.wait()  # the thread ends with the session (and a damaged log is still reported)
     if summary.interrupted:
         raise KeyboardInterrupt
     return summary
 
 
 def save_snapshot(store: Store, where: Where) -> None:
+    """After a session's answers: the snapshot and the glances, so the next command need not
+    read the log."""
     from awsquiz.errors import AwsquizError
 
+    stamps = glance.log_stamps(store.folder)  # before catching up: the glances cover these
     try:
         store.save_snapshot()
     except AwsquizError as error:
         # The answers are in the log; the snapshot is only a cache rebuilt next time.
         where.warn(error.message)
+        return
+    glance.remember(store, stamps)

@@ -1,0 +1,108 @@
+"""Each card's glance, cached by the review logs' stamps: `decks` and `study` start from it
+without reading the store, and never from a glance the logs no longer agree with."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from awsquiz import glance
+from awsquiz.errors import AwsquizError
+from awsquiz.model import CardState, Rating, Review
+from awsquiz.scheduler import Scheduler
+from awsquiz.service import Where
+from awsquiz.session import plan_study
+from awsquiz.store import Store, new_review_id
+from awsquiz.study import Loading, run_study
+from conftest import DECKS
+from test_study import ScriptedLearner
+
+NOW = "2026-11-28T09:00:00.000000+00:00"
+
+
+def review(card: str, machine_time: str = NOW) -> Review:
+    state = CardState(2, None, 30.0, 5.0, "2026-12-20T09:00:00.000000+00:00", machine_time, 2, 0)
+    return Review(new_review_id(), "sample", card, machine_time, Rating.GOOD, True, "x", 900,
+                  state)
+
+
+def from_store(progress: Path) -> dict[str, glance.Glance]:
+    return glance.glances(Store.open(progress).progress)
+
+
+def test_a_session_leaves_the_glances_the_next_command_starts_from(isolated: Path) -> None:
+    where = Where(deck_dirs=[DECKS])
+    run_study(where, ["sample"], ScriptedLearner(miss={"sse-options"}))
+    after = glance.read(where)
+    assert after.store is None  # read from the cache the session wrote
+    assert {key: list(value) for key, value in after.cards.items()} == {
+        key: list(value) for key, value in from_store(isolated).items()
+    }
+    assert len(after.cards) == 5
+
+
+def test_a_log_that_changed_means_the_store_is_read(isolated: Path) -> None:
+    where = Where(deck_dirs=[DECKS])
+    run_study(where, ["sample"], ScriptedLearner(quit_after=2))
+    assert glance.read(where).store is None
+    # Another machine's log arrives (a file syncer): the cached glances no longer hold.
+    later = "2026-11-28T10:00:00.000000+00:00"
+    Store.open(isolated, machine="laptop").append(review("of-vs-in", later))
+    fresh = glance.read(where)
+    assert fresh.store is not None
+    assert fresh.cards["sample/of-vs-in"][glance.LAST_TIME] == later
+    assert glance.read(where).store is None  # and cached again
+
+
+def test_a_log_with_a_torn_line_is_never_cached(isolated: Path) -> None:
+    warnings: list[str] = []
+    where = Where(deck_dirs=[DECKS], warn=warnings.append)
+    store = Store.open(isolated)
+    store.append(review("of-vs-in"))
+    with store.log_path.open("ab") as log:
+        log.write(b'{"v":1,"id":"torn')
+    for _ in range(2):
+        assert glance.read(where).store is not None
+    assert len(warnings) == 2 and "skipped an incomplete answer" in warnings[0]
+
+
+def test_plans_from_cached_glances_and_from_the_store_are_the_same(isolated: Path) -> None:
+    where = Where(deck_dirs=[DECKS])
+    run_study(where, ["sample"], ScriptedLearner(miss={"patching-control-type"}))
+    keys = [f"sample/{card}" for card in ("of-vs-in", "patching-control-type", "sse-options")]
+    later = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+
+    def plan(glances: object) -> tuple[str, ...]:
+        return plan_study(keys, glances, Scheduler(), later, random.Random(3)).upcoming  # type: ignore[arg-type]
+
+    cached = glance.read(where)
+    assert cached.store is None
+    assert plan(cached.cards) == plan(from_store(isolated))
+    assert plan(cached.cards)  # something is due by then
+
+
+def test_a_store_that_fails_to_load_in_the_background_fails_the_session(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.at(isolated)
+
+    def broken() -> Store:
+        raise AwsquizError("reviews-test.jsonl:3: not valid JSON")
+
+    monkeypatch.setattr(store, "load", broken)
+    loading = Loading(store)
+    loading.start()
+    with pytest.raises(AwsquizError, match="not valid JSON"):
+        loading.wait()
+
+
+def test_a_store_loads_once_however_often_waited_for(isolated: Path) -> None:
+    Store.open(isolated).append(review("of-vs-in"))
+    loading = Loading(Store.at(isolated))
+    loading.start()
+    loading.start()
+    assert "sample/of-vs-in" in loading.wait().progress
+    assert loading.wait() is loading.store
