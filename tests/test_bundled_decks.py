@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from awsquiz.decks import deck_files, load_deck_file
+from awsquiz.decks import load_deck_file
+from awsquiz.library import deck_files
 from awsquiz.model import Card, CardType, Deck
 from awsquiz.paths import bundled_decks_dir
 

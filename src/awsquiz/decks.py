@@ -13,13 +13,12 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Card, CardType, Deck, Problem, Severity, _trusted
+from awsquiz.model import Card, CardType, Deck, LoadResult, Problem, Severity, _trusted
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000  # alias expansion budget: refuses "billion laughs"
@@ -28,8 +27,6 @@ MAX_DEPTH = 64
 # libyaml's composer recurses in C (a crash past about 20,000 levels) and its scanner slows
 # down with the square of the flow nesting.
 DEEP_SCAN_FROM = 1000
-YAML_SUFFIXES = (".yaml", ".yml")
-
 DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 DECK_KEYS = ("deck", "title", "description", "tags", "cards", "classify")
@@ -56,19 +53,6 @@ MAP = "tag:yaml.org,2002:map"
 _ScalarNode: Any = None
 _SequenceNode: Any = None
 _MappingNode: Any = None
-
-
-@dataclass
-class LoadResult:
-    """A deck file's deck (None when it has errors) and every problem found in it."""
-
-    path: str
-    deck: Deck | None
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
 class _Checker:
@@ -918,31 +902,3 @@ def _read_classify(
 
 
 # Discovery ----------------------------------------------------------------------------------
-
-
-def deck_files(folder: Path) -> list[Path]:
-    """Every YAML file under a folder, sorted; symbolic links to folders are not followed."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES)]
-    return found
-
-
-def files_in(paths: Iterable[Path]) -> list[Path]:
-    """Deck files named by paths: files as given, folders searched; unique by real path."""
-    seen: set[str] = set()
-    result: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            candidates = deck_files(path)
-        elif path.exists():
-            candidates = [path]
-        else:
-            raise AwsquizError(f"{path}: no such file or folder")
-        for candidate in candidates:
-            real = os.path.realpath(candidate)
-            if real not in seen:
-                seen.add(real)
-                result.append(candidate)
-    return result

@@ -8,7 +8,6 @@ file changes. A stale or corrupt cache entry is rebuilt silently.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -18,9 +17,8 @@ from stat import S_ISREG
 from typing import Any, Protocol, TypeVar
 
 from awsquiz import paths
-from awsquiz.decks import LoadResult, files_in, load_deck_file
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Card, Deck, Problem, Severity
+from awsquiz.model import Card, Deck, LoadResult, Problem, Severity
 
 CACHE_VERSION = 1
 # Parse files in parallel only when there is this much YAML to parse (about 1,500 cards).
@@ -267,6 +265,37 @@ def _files_for(extra_dirs: Sequence[Path], selection: Sequence[str]) -> tuple[li
     return files_in([*named, *folders]), len(files_in(named))
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def deck_files(folder: Path) -> list[Path]:
+    """Every YAML file under a folder, sorted; symbolic links to folders are not followed."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES)]
+    return found
+
+
+def files_in(paths: Iterable[Path]) -> list[Path]:
+    """Deck files named by paths: files as given, folders searched; unique by real path."""
+    seen: set[str] = set()
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            candidates = deck_files(path)
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise AwsquizError(f"{path}: no such file or folder")
+        for candidate in candidates:
+            real = os.path.realpath(candidate)
+            if real not in seen:
+                seen.add(real)
+                result.append(candidate)
+    return result
+
+
 def _looks_like_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or os.sep in name or Path(name).exists()
 
@@ -309,8 +338,7 @@ def deck_ids_for_completion(incomplete: str) -> list[str]:
 
 
 def _cache_file(path: Path) -> Path:
-    key = hashlib.sha1(os.fsencode(os.path.realpath(path))).hexdigest()[:24]
-    return paths.cache_dir() / "decks" / f"{key}.json"
+    return paths.cache_dir() / "decks" / f"{paths.cache_name(path)}.json"
 
 
 def _load_pair(path: Path) -> tuple[Deck | None, list[Problem]]:
@@ -384,7 +412,7 @@ def _load_cached(path: Path) -> LoadResult:
     except OSError as exc:
         return LoadResult(str(path), None, [Problem(str(path), 0, 0, str(exc.strerror))])
     if not S_ISREG(stat.st_mode):
-        return load_deck_file(path)  # a folder, pipe or device: refused there, never read here
+        return _parse(path)  # a folder, pipe or device: refused there, never read here
     cache_file = _cache_file(path)
     entry = _read_entry(cache_file)
     if entry is not None and entry.get("path") == str(path):
@@ -394,14 +422,22 @@ def _load_cached(path: Path) -> LoadResult:
         if digest is not None and digest == entry.get("sha256"):
             _write_entry(cache_file, path, stat, digest, entry)
             return _result_from(entry)
-    result = load_deck_file(path)
+    result = _parse(path)
     digest = _digest(path)
     if digest is not None:
         _write_entry(cache_file, path, stat, digest, _entry_of(result))
     return result
 
 
+def _parse(path: Path) -> LoadResult:
+    from awsquiz.decks import load_deck_file  # the parser: only when no cache entry will do
+
+    return load_deck_file(path)
+
+
 def _digest(path: Path) -> str | None:
+    import hashlib  # only when a file's size or time changed: it costs 3-5 ms to load
+
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -437,7 +473,7 @@ def _result_from(entry: dict[str, Any]) -> LoadResult:
         problems = [Problem.from_dict(p) for p in entry["problems"]]
     except (KeyError, TypeError, ValueError):
         # A damaged entry: parse the file again.
-        return load_deck_file(Path(entry.get("path", "")))
+        return _parse(Path(entry.get("path", "")))
     return LoadResult(entry["path"], deck, problems)
 
 

@@ -212,6 +212,19 @@ class Problem:
         )
 
 
+@dataclass
+class LoadResult:
+    """A deck file's deck (None when it has errors) and every problem found in it."""
+
+    path: str
+    deck: Deck | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
 class StateDict(TypedDict):
     state: int
     step: int | None

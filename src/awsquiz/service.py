@@ -110,8 +110,7 @@ class CheckReport:
 
 def check(where: Where, targets: Sequence[Path]) -> CheckReport:
     """Validate deck files (default: every deck folder), every problem of every file."""
-    from awsquiz.decks import files_in
-    from awsquiz.library import load_files
+    from awsquiz.library import files_in, load_files
 
     folders = list(targets) or [d for d in paths.deck_dirs(list(where.deck_dirs)) if d.is_dir()]
     files = files_in(folders)
