@@ -277,11 +277,11 @@ def deck_files(folder: Path) -> list[Path]:
     return found
 
 
-def files_in(paths: Iterable[Path]) -> list[Path]:
-    """Deck files named by paths: files as given, folders searched; unique by real path."""
+def files_in(targets: Iterable[Path]) -> list[Path]:
+    """Deck files named by targets: files as given, folders searched; unique by real path."""
     seen: set[str] = set()
     result: list[Path] = []
-    for path in paths:
+    for path in targets:
         if path.is_dir():
             candidates = deck_files(path)
         elif path.exists():
@@ -289,7 +289,7 @@ def files_in(paths: Iterable[Path]) -> list[Path]:
         else:
             raise AwsquizError(f"{path}: no such file or folder")
         for candidate in candidates:
-            real = os.path.realpath(candidate)
+            real = paths.real_path(candidate)
             if real not in seen:
                 seen.add(real)
                 result.append(candidate)

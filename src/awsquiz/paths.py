@@ -5,6 +5,7 @@ Every environment variable of the contract is read here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -54,13 +55,21 @@ def cache_dir() -> Path:
     return Path(user_cache_dir(APP, appauthor=False))
 
 
+@functools.lru_cache(maxsize=4096)
+def real_path(path: str | Path) -> str:
+    """os.path.realpath, once per path in a run: it costs a system call per folder of the
+    path, and every deck file's is wanted several times (finding the decks, naming their
+    cache files)."""
+    return os.path.realpath(path)
+
+
 def cache_name(path: Path) -> str:
     """A file name in the cache for what is kept about `path`: its real path's last part and
     a checksum of the whole (cache entries also record the path, so a clash only costs
     time). zlib, unlike hashlib, is already loaded when Python starts."""
     import zlib
 
-    real = os.path.realpath(path)
+    real = real_path(path)
     return f"{os.path.basename(real)[:48]}-{zlib.crc32(os.fsencode(real)):08x}"
 
 

@@ -89,8 +89,9 @@ def plan_study(
     later: list[tuple[str, str]] = []
     learning: list[tuple[str, str]] = []
     new: list[str] = []
+    glance_of = glances.get  # thousands of cards: the loop is kept tight
     for key in keys:
-        entry = glances.get(key)
+        entry = glance_of(key)
         if entry is None:
             new.append(key)
         elif entry[DUE] <= now_text:
@@ -98,7 +99,7 @@ def plan_study(
             due_keys.append(key)
         elif entry[STATE] in LEARNING_STATES:
             learning.append((entry[DUE], key))
-        else:
+        elif include_all:
             later.append((entry[DUE], key))
     allowance = max(0, new_per_day - new_started_today(glances, now))
     new = new[:allowance]

@@ -47,7 +47,7 @@ class ExamTerminal(RichTerminal):
             "\nno feedback until the end · f flags a question for later · q ends the exam",
             style="dim",
         )
-        self.out.print(Panel(lines, title="Mock exam", title_align="left",
+        self.out.print(Panel(lines, title=Text("Mock exam"), title_align="left",
                              border_style="blue", expand=False))
 
     def header(self, turn: Turn) -> Text:
@@ -89,7 +89,7 @@ class ExamTerminal(RichTerminal):
             title = "Exam done" if report.ending == "done" else "Time is up"
             border = "green" if report.passed else "red"
         lines.append(f"\ntime used {used} of {allowed}")
-        self.out.print(Panel(lines, title=title, title_align="left", border_style=border,
+        self.out.print(Panel(lines, title=Text(title), title_align="left", border_style=border,
                              expand=False))
         if report.answered or not report.abandoned:
             self._breakdown("deck", report.by_deck)

@@ -124,7 +124,9 @@ class RichTerminal:
             if summary.next_due:
                 text.append(f"\nThe next card is due {until(summary.next_due, now)}.")
             text.append("\nStudy ahead with: awsquiz study --all", style="dim")
-            self.out.print(Panel(text, title="All done", title_align="left", border_style="green"))
+            self.out.print(
+                Panel(text, title=Text("All done"), title_align="left", border_style="green")
+            )
             return
         lines = Text(
             f"answered {summary.answered} · right {summary.percent_right}% · "
@@ -138,7 +140,8 @@ class RichTerminal:
         self.listed("missed", summary.missed, "drill them now: awsquiz review")
 
     def summary_panel(self, lines: Text, title: str, answered: int) -> None:
-        self.out.print(Panel(lines, title=title, title_align="left", border_style="green",
+        # A Text title: a str one is read as markup, which loads Rich's emoji table (10 ms).
+        self.out.print(Panel(lines, title=Text(title), title_align="left", border_style="green",
                              expand=False))
         if answered:
             self.out.print(Text(" every answer is saved", style="dim"))
