@@ -612,20 +612,21 @@ class Store:
             progress = dict(self.progress)
             known = dict(self._logs)
         folding = _Fold()
-        for path in logs:
-            offset = end = known.get(path.name, (0, ""))[0]
-            # A megabyte of lines at a time, keeping only each card's newest and oldest
-            # record: memory stays flat however long the history.
-            for records, chunk_end in _record_chunks(path, self.warn, offset):
-                with _bulk():
-                    folding.add(records)
-                end = chunk_end
-            if offset >= HEAD_BYTES:
-                head = known[path.name][1]
-            else:
-                head = _head(path, min(end, HEAD_BYTES)) or ""  # "": unreadable, so stale
-            known[path.name] = (end, head)
+        # The collector paused throughout: parsing makes and drops a dict per line, none in
+        # a cycle, and would otherwise set it off every few hundred lines.
         with _bulk():
+            for path in logs:
+                offset = end = known.get(path.name, (0, ""))[0]
+                # A megabyte of lines at a time, keeping only each card's newest and oldest
+                # record: memory stays flat however long the history.
+                for records, chunk_end in _record_chunks(path, self.warn, offset):
+                    folding.add(records)
+                    end = chunk_end
+                if offset >= HEAD_BYTES:
+                    head = known[path.name][1]
+                else:
+                    head = _head(path, min(end, HEAD_BYTES)) or ""  # "": unreadable: stale
+                known[path.name] = (end, head)
             folding.into(progress)
         if self.rebuilt:
             # Reviews this process appended are in its log, so nothing in memory is lost.
