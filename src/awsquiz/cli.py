@@ -2,9 +2,9 @@
 
 Errors are turned into a message and an exit code in exactly one place, `_Group.invoke`.
 Heavy modules are imported inside the commands, so each command loads only what it needs.
+The annotations are evaluated as the module loads (no `from __future__ import annotations`):
+Typer reads them on every run, and strings would be compiled and evaluated each time.
 """
-
-from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -82,7 +82,7 @@ DeckArgs = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def _where(decks: list[Path] | None, progress: Path | None) -> Where:
+def _where(decks: list[Path] | None, progress: Path | None) -> "Where":
     from awsquiz.service import Where
     from awsquiz.ui import warn
 

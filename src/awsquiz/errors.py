@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from awsquiz.model import Problem
+if TYPE_CHECKING:  # not loaded for --help, which never raises one
+    from awsquiz.model import Problem
 
 EXIT_FAILURE = 1  # a failure the user can fix: invalid deck, unreadable progress
 EXIT_USAGE = 2
