@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -154,7 +155,10 @@ def test_the_console_script_builds_only_the_command_it_runs(
     monkeypatch.setattr("sys.argv", ["awsquiz", *argv])
     commands = list(app.registered_commands)
     with pytest.raises(SystemExit) as exit_:
-        main()
+        try:
+            main()
+        finally:
+            gc.enable()  # main() pauses the collector for the rest of the process
     out, err = capfd.readouterr()
     assert exit_.value.code == code, out + err
     assert expected in " ".join((out + err).replace("│", " ").split())

@@ -240,3 +240,14 @@ def test_card_types_of_the_sample_deck() -> None:
     deck = load_deck_file(SAMPLE).deck
     assert deck is not None
     assert {c.type for c in deck.cards} == {CardType.BASIC, CardType.CHOICE, CardType.MULTI}
+
+
+def test_the_collector_paused_for_start_up_is_back_on_once_a_card_is_asked() -> None:
+    import gc
+
+    gc.disable()  # as the command line does while a command starts
+    try:
+        run_study(Where(deck_dirs=[DECKS]), ["sample"], ScriptedLearner(quit_after=1))
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -6,6 +6,7 @@ real terminal, over a pipe and in tests.
 
 from __future__ import annotations
 
+import gc
 import random
 import threading
 import time
@@ -113,6 +114,7 @@ def ask(
     terminal.show_question(turn)
     if waiting is not None:
         waiting()
+    _collect_from_now_on()
     card = turn.card
     started = time.monotonic()
     if card.type is CardType.BASIC:
@@ -149,6 +151,14 @@ def ask(
         if rating is None:
             return None
         return Answer(card, rating is not Rating.AGAIN, rating, typed or None, ms, self_rated=True)
+
+
+def _collect_from_now_on() -> None:
+    """The garbage collector back on (the command line pauses it while a command starts),
+    with what start-up made set aside, so that turning it on costs nothing now."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _read_rating(terminal: Terminal) -> Rating | None:
