@@ -15,6 +15,8 @@ FILE = "config.json"
 
 @dataclass(frozen=True)
 class Config:
+    """The learner's settings, kept in config.json in the progress folder."""
+
     retention: float = DEFAULT_RETENTION
 
 

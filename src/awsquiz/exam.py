@@ -103,6 +103,8 @@ def draw(decks: Sequence[Deck], count: int, rng: random.Random) -> list[Card]:
 
 @dataclass(frozen=True)
 class Question:
+    """One exam question: its number, card and choices in the order shown."""
+
     number: int  # 1-based, fixed for the whole exam
     card: Card
     choices: tuple[str, ...]  # in the order shown
@@ -120,6 +122,8 @@ def plan(decks: Sequence[Deck], count: int, seed: int | None) -> list[Question]:
 
 @dataclass(frozen=True)
 class Timer:
+    """When the exam started and how long it may take."""
+
     started: datetime
     seconds: int  # allowed
 
@@ -148,12 +152,16 @@ def clock_text(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class Given:
+    """The answer given to one question."""
+
     picked: tuple[str, ...]
     right: bool
 
 
 @dataclass(frozen=True)
 class Tally:
+    """Right answers out of a total, for one deck or tag."""
+
     name: str
     right: int
     total: int
@@ -165,6 +173,8 @@ class Tally:
 
 @dataclass(frozen=True)
 class Miss:
+    """A question answered wrong or not at all."""
+
     question: Question
     picked: tuple[str, ...] | None  # None: not answered
 

@@ -19,6 +19,8 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class ExamResult:
+    """One finished (or abandoned) exam, as kept in the exam log."""
+
     id: str
     time: str  # when it started, ISO 8601 UTC
     decks: tuple[str, ...]

@@ -52,6 +52,8 @@ def glances(progress: Mapping[str, CardProgress]) -> dict[str, Glance]:
 
 @dataclass(frozen=True)
 class Glances:
+    """Every studied card's glance by key, and the store if it had to be read for them."""
+
     cards: Mapping[str, Glance]
     store: Store | None  # the store, when it had to be opened to get them (and is up to date)
 

@@ -16,6 +16,8 @@ class Unreadable(ValueError):
 
 @dataclass(frozen=True)
 class Graded:
+    """An auto-graded answer: whether it was right and the choices picked."""
+
     right: bool
     picked: tuple[str, ...]  # the choices picked, in the order shown
 

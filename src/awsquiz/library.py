@@ -27,6 +27,8 @@ PARSE_AHEAD_BYTES = 1 << 20
 
 @dataclass
 class Library:
+    """Loaded decks and every problem found in their files."""
+
     decks: list[Deck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

@@ -61,6 +61,8 @@ class CardDict(TypedDict):
 
 @dataclass(frozen=True)
 class Card:
+    """One flashcard: its question, answers and choices, and what explains it."""
+
     deck: str
     id: str
     type: CardType
@@ -139,6 +141,8 @@ class DeckDict(TypedDict):
 
 @dataclass(frozen=True)
 class Deck:
+    """A deck file's cards, with its id, title and where it came from."""
+
     id: str
     title: str
     description: str

@@ -20,6 +20,8 @@ LEARNING_STATES = (1, 3)  # fsrs State.Learning, State.Relearning
 
 @dataclass(frozen=True)
 class DeckSummary:
+    """One deck's row in `awsquiz decks`: its cards by stage and when last studied."""
+
     id: str
     title: str
     cards: int

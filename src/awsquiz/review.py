@@ -202,6 +202,8 @@ class Rounds:
 
 @dataclass
 class ReviewSummary(Summary):
+    """A review drill's summary: the study summary and the drill's rounds and leeches."""
+
     cards: int = 0  # missed cards at the start
     rounds: int = 0  # rounds begun
     left: list[str] = field(default_factory=list)  # card ids still missed at the end

@@ -94,6 +94,8 @@ def list_cards(where: Where, selection: Sequence[str], tags: Sequence[str]) -> l
 
 @dataclass(frozen=True)
 class CheckReport:
+    """What `awsquiz check` found: how many files, decks and cards, and every problem."""
+
     files: int
     decks: int
     cards: int

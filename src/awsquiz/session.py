@@ -25,6 +25,8 @@ DEFAULT_NEW_PER_DAY = 10
 
 @dataclass(frozen=True)
 class StudyQueue:
+    """The cards still to show in a session, in order, and those in learning steps."""
+
     upcoming: tuple[str, ...]  # card keys not yet shown, in order
     new: frozenset[str]  # the keys of `upcoming` that have never been studied
     learning: tuple[tuple[str, str], ...] = ()  # (due, key) of cards in learning steps, by due

@@ -45,6 +45,8 @@ TOP = 5  # weakest tags, confused choices, exams shown
 
 @dataclass(frozen=True)
 class DeckStats:
+    """One deck's row of the stats table."""
+
     id: str
     title: str
     cards: int
@@ -89,6 +91,8 @@ class Heatmap:
 
 @dataclass(frozen=True)
 class TagStats:
+    """How well the cards of one tag are remembered."""
+
     tag: str
     reviews: int  # answers to cards in review, all time
     retention: float
@@ -96,6 +100,8 @@ class TagStats:
 
 @dataclass(frozen=True)
 class Confusion:
+    """A wrong choice often picked instead of the answer."""
+
     picked: str
     answer: str
     times: int
@@ -104,12 +110,16 @@ class Confusion:
 
 @dataclass(frozen=True)
 class Orphans:
+    """Progress kept for cards no deck has any more."""
+
     cards: int
     by_deck: dict[str, int]
 
 
 @dataclass(frozen=True)
 class ExamLine:
+    """One recent exam in the stats."""
+
     time: str
     decks: list[str]
     questions: int
@@ -122,6 +132,8 @@ class ExamLine:
 
 @dataclass(frozen=True)
 class StatsReport:
+    """Everything `awsquiz stats` shows, as plain values."""
+
     now: str  # ISO 8601 with the learner's offset
     today: str  # local date
     decks: list[DeckStats]

@@ -52,6 +52,8 @@ class Turn:
 
 @dataclass(frozen=True)
 class Answer:
+    """The learner's answer to one card, graded."""
+
     card: Card
     right: bool
     rating: Rating
@@ -62,6 +64,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Feedback:
+    """What is shown after an answer: how it went and when the card comes back."""
+
     answer: Answer
     turn: Turn
     comes_back: datetime | None  # when the card is due again
@@ -70,6 +74,8 @@ class Feedback:
 
 @dataclass
 class Summary:
+    """How a session went, for the panel at its end."""
+
     answered: int = 0
     right: int = 0
     new_learned: int = 0
