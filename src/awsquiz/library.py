@@ -7,7 +7,6 @@ file changes. A stale or corrupt cache entry is rebuilt silently.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +19,7 @@ from awsquiz import paths
 from awsquiz.errors import AwsquizError
 from awsquiz.model import Card, Deck, LoadResult, Problem, Severity
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # Parse files in parallel only when there is this much YAML to parse (about 1,500 cards).
 PARSE_AHEAD_BYTES = 1 << 20
 
@@ -317,6 +316,8 @@ def select(decks: Sequence[_D], names: Sequence[str]) -> list[_D]:
         else:
             matches = [d for d in decks if d.id == name]
         if not matches:
+            import difflib
+
             close = difflib.get_close_matches(name, ids, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise AwsquizError(
@@ -385,7 +386,9 @@ def _load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
                 "id": deck.id,
                 "title": deck.title,
                 "path": deck.path,
-                "ids": [card.id for card in deck.cards],
+                # One text, a key a line: read back with one split, not a string per key
+                # (deck and card ids never hold a newline).
+                "keys": "\n".join(card.key for card in deck.cards),
             },
             "problems": [p.to_dict() for p in result.problems],
         })
@@ -403,8 +406,10 @@ def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]
     deck_id = raw["id"]
     if type(deck_id) is not str or type(raw["title"]) is not str:
         raise TypeError("not an index entry")
-    prefix = deck_id + "/"
-    keys = tuple(prefix + card_id for card_id in raw["ids"])
+    text = raw["keys"]
+    if type(text) is not str:
+        raise TypeError("not an index entry")
+    keys = tuple(text.split("\n")) if text else ()
     return DeckIndex(deck_id, raw["title"], raw["path"], keys), problems
 
 

@@ -17,13 +17,6 @@ from typing import Literal, Protocol
 
 from awsquiz import config as settings
 from awsquiz import glance, paths
-from awsquiz.grading import (
-    Unreadable,
-    grade_choices,
-    pick_choices,
-    self_rating,
-    typed_is_right,
-)
 from awsquiz.library import CardShelf
 from awsquiz.model import Card, CardState, CardType, Rating, Review
 from awsquiz.scheduler import Scheduler
@@ -121,6 +114,9 @@ def ask(
     if waiting is not None:
         waiting()
     _collect_from_now_on()
+    # Grading is loaded while the learner reads: the first card is shown without it.
+    from awsquiz.grading import Unreadable, grade_choices, pick_choices, typed_is_right
+
     card = turn.card
     started = time.monotonic()
     if card.type is CardType.BASIC:
@@ -168,6 +164,8 @@ def _collect_from_now_on() -> None:
 
 
 def _read_rating(terminal: Terminal) -> Rating | None:
+    from awsquiz.grading import Unreadable, self_rating
+
     while True:
         response = terminal.read("how well did you know it? 1 Again 2 Hard 3 Good 4 Easy › ")
         if response is None or response.strip().lower() == QUIT:

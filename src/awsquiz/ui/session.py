@@ -11,7 +11,6 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from awsquiz.grading import diff
 from awsquiz.model import CardType
 from awsquiz.ui import console, inert
 from awsquiz.ui.text import until
@@ -174,6 +173,8 @@ def question_panel(turn: Turn, width: int) -> Panel:
 
 def _diff_line(typed: str, answer: str) -> Text:
     from difflib import SequenceMatcher
+
+    from awsquiz.grading import diff
 
     line = Text(" you typed  ")
     if SequenceMatcher(a=typed.lower(), b=answer.lower()).ratio() < 0.5:

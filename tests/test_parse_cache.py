@@ -1,0 +1,85 @@
+"""The parse cache of deck files: used while a file is unchanged, rebuilt silently when the
+file changes or an entry is damaged, and never the reason a listing is wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from awsquiz.cli import app
+from conftest import DECKS
+
+runner = CliRunner()
+
+
+def cards(folder: Path) -> dict[str, dict[str, object]]:
+    result = runner.invoke(app, ["cards", "sample", "--decks", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    return {card["id"]: card for card in json.loads(result.output)}
+
+
+def sample_row(folder: Path) -> list[str]:
+    result = runner.invoke(app, ["decks", "--decks", str(folder)])
+    assert result.exit_code == 0, result.output
+    return next(line for line in result.output.splitlines() if line.startswith("sample ")).split()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    shutil.copy(DECKS / "sample.yaml", decks / "sample.yaml")
+    return decks
+
+
+def cache_files(isolated: Path) -> list[Path]:
+    return sorted((isolated.parent / "cache" / "decks").glob("sample.yaml-*.json"))
+
+
+def test_an_edited_deck_file_is_read_again(folder: Path) -> None:
+    assert "of-vs-in" in cards(folder)
+    deck = folder / "sample.yaml"
+    text = deck.read_text(encoding="utf-8")
+    deck.write_text(text.replace("id: of-vs-in", "id: of-versus-in"), encoding="utf-8")
+    os.utime(deck, ns=(1, 1))  # even with an older modification time
+    listed = cards(folder)
+    assert "of-versus-in" in listed and "of-vs-in" not in listed
+    assert sample_row(folder)[-6] == "5"
+
+
+def wrong_types(entry: dict[str, Any]) -> bytes:
+    deck = entry["deck"]
+    if "keys" in deck:  # an index entry: its keys a list, not one text
+        return json.dumps({**entry, "deck": {**deck, "keys": deck["keys"].split()}}).encode()
+    return json.dumps({**entry, "deck": {**deck, "cards": 7}}).encode()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: b"{not json",
+        lambda entry: b"",
+        wrong_types,
+        lambda entry: json.dumps({**entry, "problems": "none"}).encode(),
+        lambda entry: json.dumps({**entry, "version": "0:old"}).encode(),
+    ],
+    ids=["truncated", "empty", "wrong types", "problems not a list", "older version"],
+)
+def test_a_damaged_cache_entry_is_rebuilt_silently(
+    folder: Path, isolated: Path, damage: object
+) -> None:
+    before_cards, before_row = cards(folder), sample_row(folder)
+    files = cache_files(isolated)
+    assert len(files) == 2  # the parsed deck and its index entry
+    for file in files:
+        file.write_bytes(damage(json.loads(file.read_bytes())))  # type: ignore[operator]
+    assert sample_row(folder) == before_row
+    assert cards(folder) == before_cards
+    for file in cache_files(isolated):
+        assert json.loads(file.read_bytes())["version"] != "0:old"  # written afresh
