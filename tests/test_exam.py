@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -107,7 +107,9 @@ class ScriptedCandidate:
     def show_question(self, turn: Turn) -> None:
         self.turns.append(turn)
 
-    def read(self, prompt: str) -> str | None:
+    def read(self, prompt: str, *, meanwhile: Callable[[], object] | None = None) -> str | None:
+        if meanwhile is not None:
+            meanwhile()
         if not self.script:
             return None
         response, seconds = self.script.pop(0)
@@ -480,7 +482,7 @@ def test_ctrl_c_on_the_command_line_shows_the_result_and_exits_130(
     answers = acceptance_answers(seed=9, right=1, wrong=0, questions=3)
     typed = iter(answers)
 
-    def read(self: ExamTerminal, prompt: str) -> str | None:
+    def read(self: ExamTerminal, prompt: str, **_: object) -> str | None:
         try:
             return next(typed)
         except StopIteration:

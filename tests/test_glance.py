@@ -16,7 +16,7 @@ from awsquiz.scheduler import Scheduler
 from awsquiz.service import Where
 from awsquiz.session import plan_study
 from awsquiz.store import Store, new_review_id
-from awsquiz.study import Loading, run_study
+from awsquiz.study import LoadLater, run_study
 from conftest import DECKS
 from test_study import ScriptedLearner
 
@@ -84,25 +84,28 @@ def test_plans_from_cached_glances_and_from_the_store_are_the_same(isolated: Pat
     assert plan(cached.cards)  # something is due by then
 
 
-def test_a_store_that_fails_to_load_in_the_background_fails_the_session(
+def test_a_log_damaged_since_the_glances_were_cached_stops_the_session(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.at(isolated)
+    """The store is read once the first card is shown; a bad line it finds then (another
+    process wrote it just now) stops the session as it would have before the card."""
+    where = Where(deck_dirs=[DECKS])
+    run_study(where, ["sample"], ScriptedLearner(quit_after=1))
+    assert glance.read(where).store is None
 
-    def broken() -> Store:
+    def damaged(store: Store) -> Store:
         raise AwsquizError("reviews-test.jsonl:3: not valid JSON")
 
-    monkeypatch.setattr(store, "load", broken)
-    loading = Loading(store)
-    loading.start()
+    monkeypatch.setattr(Store, "load", damaged)
+    learner = ScriptedLearner()
     with pytest.raises(AwsquizError, match="not valid JSON"):
-        loading.wait()
+        run_study(where, ["sample"], learner)
+    assert len(learner.turns) == 1 and not learner.feedback  # shown, never recorded
 
 
-def test_a_store_loads_once_however_often_waited_for(isolated: Path) -> None:
+def test_a_store_is_read_once_however_often_asked_for(isolated: Path) -> None:
     Store.open(isolated).append(review("of-vs-in"))
-    loading = Loading(Store.at(isolated))
-    loading.start()
-    loading.start()
-    assert "sample/of-vs-in" in loading.wait().progress
-    assert loading.wait() is loading.store
+    later = LoadLater(Store.at(isolated))
+    assert "sample/of-vs-in" in later.load().progress
+    Store.open(isolated, machine="laptop").append(review("sse-options"))
+    assert "sample/sse-options" not in later.load().progress  # not read again

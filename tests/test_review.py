@@ -229,7 +229,7 @@ def test_ctrl_c_keeps_the_answers_and_exits_130(
     at(monkeypatch, T0 + timedelta(hours=1))
     replies = iter(["Yes"])
 
-    def read(self: ReviewTerminal, prompt: str) -> str | None:
+    def read(self: ReviewTerminal, prompt: str, **_: object) -> str | None:
         for reply in replies:
             return reply
         raise KeyboardInterrupt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -42,7 +43,9 @@ class ScriptedLearner:
     def show_question(self, turn: Turn) -> None:
         self.turns.append(turn)
 
-    def read(self, prompt: str) -> str | None:
+    def read(self, prompt: str, *, meanwhile: Callable[[], object] | None = None) -> str | None:
+        if meanwhile is not None:
+            meanwhile()
         if self.quit_after is not None and len(self.feedback) >= self.quit_after:
             return "q"
         card = self.turns[-1].card
@@ -117,13 +120,15 @@ class _QuitAfterMiss(ScriptedLearner):
         super().__init__(inner.miss)
         self.missed_one = False
 
-    def read(self, prompt: str) -> str | None:
+    def read(self, prompt: str, *, meanwhile: Callable[[], object] | None = None) -> str | None:
+        if meanwhile is not None:
+            meanwhile()
         if self.missed_one:
             return "q"
         card = self.turns[-1].card
         if card.id in self.miss:
             self.missed_one = True
-        return super().read(prompt)
+        return super().read(prompt, meanwhile=meanwhile)
 
 
 def test_quit_keeps_every_answer_and_the_next_run_continues(isolated: Path) -> None:

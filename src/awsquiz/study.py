@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import random
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,7 +83,11 @@ class Summary:
 
 class Terminal(Protocol):
     def show_question(self, turn: Turn) -> None: ...
-    def read(self, prompt: str) -> str | None: ...  # None: end of input
+    # None: end of input. `meanwhile` is run once the prompt is on the screen, before the
+    # terminal waits for the answer: work the learner need not wait for.
+    def read(
+        self, prompt: str, *, meanwhile: Callable[[], object] | None = None
+    ) -> str | None: ...
     def show_problem(self, message: str) -> None: ...
     def show_reveal(self, turn: Turn, typed: str) -> None: ...
     def show_feedback(self, feedback: Feedback) -> None: ...
@@ -103,16 +106,14 @@ def ask(
     *,
     allow_flag: bool = False,
     reveal: bool = True,
-    waiting: Callable[[], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Answer | Literal["flag"] | None:
     """Show a card and read the learner's answer; None when they quit or input ends.
-    `waiting` is called once the card is shown, before the learner answers.
+    `meanwhile` is run once, when the card and its prompt are on the screen.
 
     A response that names no choice is explained and asked again; nothing is recorded for it.
     """
     terminal.show_question(turn)
-    if waiting is not None:
-        waiting()
     _collect_from_now_on()
     # Grading is loaded while the learner reads: the first card is shown without it.
     from awsquiz.grading import Unreadable, grade_choices, pick_choices, typed_is_right
@@ -128,7 +129,8 @@ def ask(
     if allow_flag:
         prompt = prompt.replace("q quits", "f flags, q quits")
     while True:
-        response = terminal.read(prompt)
+        response = terminal.read(prompt, meanwhile=meanwhile)
+        meanwhile = None
         if response is None or response.strip().lower() == QUIT:
             return None
         if allow_flag and response.strip().lower() == FLAG:
@@ -255,42 +257,18 @@ def open_for_answers(where: Where, retention: float | None) -> tuple[Store, Sche
     return store, ready_for_answers(store, retention)
 
 
-class Loading:
-    """A store read in a thread while the learner reads the first card (a session plans its
-    queue from the cached glances, which need no store); `wait` before using its progress.
-
-    The thread starts once the first card is on the screen, so it does not delay it;
-    anything it raises (a log changed meanwhile and holds a bad line) is raised by `wait`.
-    """
+class LoadLater:
+    """A store read only once the first card is on the screen: a session plans its queue
+    from the cached glances, which need no store, and the learner reads the card while the
+    store is read (`load` before its progress is used; it reads once)."""
 
     def __init__(self, store: Store, *, loaded: bool = False) -> None:
         self.store = store
         self._loaded = loaded
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
 
-    def start(self) -> None:
-        if self._loaded or self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._load, name="awsquiz-store-load")
-        self._thread.start()
-
-    def _load(self) -> None:
-        try:
-            self.store.load()
-        except BaseException as error:  # handed to the main thread by wait()
-            self._error = error
-
-    def wait(self) -> Store:
+    def load(self) -> Store:
         if not self._loaded:
-            if self._thread is None:
-                self.store.load()
-            else:
-                self._thread.join()
-                self._thread = None
-                if self._error is not None:
-                    error, self._error = self._error, None
-                    raise error
+            self.store.load()
             self._loaded = True
         return self.store
 
@@ -308,8 +286,8 @@ def run_study(
     clock: Callable[[], datetime] | None = None,
 ) -> Summary:
     decks, glances = decks_and_progress(where, selection, lambda: glance.read(where))
-    loading = Loading(glances.store or where.store(load=False), loaded=bool(glances.store))
-    scheduler = ready_for_answers(loading.store, retention)
+    later = LoadLater(glances.store or where.store(load=False), loaded=bool(glances.store))
+    scheduler = ready_for_answers(later.store, retention)
     keys = [key for deck in decks for key in deck.keys]
     cards = CardShelf(decks)
     clock = clock or paths.clock()
@@ -337,24 +315,23 @@ def run_study(
                 new_left=queue.new_left,
                 note="again" if again else "",
             )
-            answer = ask(terminal, turn, waiting=loading.start)
+            answer = ask(terminal, turn, meanwhile=later.load)
             if answer is None or answer == "flag":
                 break
-            store = loading.wait()
+            store = later.load()
             review = save_and_tell(store, scheduler, terminal, turn, answer, clock(), summary)
             queue = queue.answered(key, review.state)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         if summary.answered:
-            save_snapshot(loading.store, where)
+            save_snapshot(later.store, where)
     if summary.answered:
-        dues = [entry.state.due for key in keys if (entry := loading.store.progress.get(key))]
-    else:  # nothing changed since the glances (and the store may still be loading)
+        dues = [entry.state.due for key in keys if (entry := later.store.progress.get(key))]
+    else:  # nothing changed since the glances (and the store may not have been read)
         dues = [seen[glance.DUE] for key in keys if (seen := glances.cards.get(key))]
     summary.next_due = next_due(dues, clock())
     terminal.show_summary(summary, clock())
-    loading.wait()  # the thread ends with the session (and a damaged log is still reported)
     if summary.interrupted:
         raise KeyboardInterrupt
     return summary

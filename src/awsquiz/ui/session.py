@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
@@ -33,9 +34,13 @@ class RichTerminal:
 
     # Input ----------------------------------------------------------------------------------
 
-    def read(self, prompt: str) -> str | None:
+    def read(
+        self, prompt: str, *, meanwhile: Callable[[], object] | None = None
+    ) -> str | None:
         self.out.print(Text(prompt, style="bold cyan"), end="")
         self.out.file.flush()
+        if meanwhile is not None:
+            meanwhile()
         line = self.stdin.readline()
         if not line:
             self.out.print()
