@@ -78,6 +78,8 @@ BAD_LINES: dict[str, tuple[Callable[[Path], bytes], str, str]] = {
                         "field \"time\" is not an ISO 8601 time: 'yesterday'", FIX_HINT),
     "a list, not a record": (lambda log: b"[1, 2, 3]\n",
                              "not a review record (expected a JSON object)", FIX_HINT),
+    "response time not a number": (lambda log: with_field(log, ms=float("nan")),
+                                   'field "ms" should be a number', FIX_HINT),
     "newer version": (
         lambda log: with_field(log, v=2),
         "written by a newer awsquiz (log format version 2; this version reads up to 1)",
@@ -294,3 +296,22 @@ def test_a_progress_path_that_is_a_file(isolated: Path) -> None:
         assert result.exit_code == 1, result.output
         assert f"{isolated}: the progress folder is a file, not a folder" in result.output
     assert isolated.read_bytes() == b"not a folder"
+
+
+def test_numbers_beyond_64_bits_in_a_log_are_read_and_cached_without_a_traceback(
+    history: Path,
+) -> None:
+    """The log's lines are read by orjson where it can, by the json module where it cannot
+    (NaN, or numbers beyond 64 bits, which orjson reads as floats); caches are written by
+    orjson, which refuses such numbers, so the json module writes them instead."""
+    record = good_record(history)
+    record.update(id="b" * 24, card="of-vs-in", time="2026-11-28T09:30:00.000000+00:00")
+    record["state"]["stability"] = 10**30  # kept in the snapshot and the cached glances
+    record["state"]["reps"] = 10**20  # orjson reads a float: the json module reads the line
+    with history.open("ab") as log:
+        log.write(json.dumps(record, separators=(",", ":")).encode() + b"\n")
+    for _ in range(2):
+        result = listing()
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+    assert study("q\n").exit_code == 0

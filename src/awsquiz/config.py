@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from awsquiz import fastjson
 from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.scheduler import DEFAULT_RETENTION
 
@@ -33,13 +33,15 @@ def check_retention(value: float) -> float:
 def load(folder: Path) -> Config:
     """The saved settings; a missing or damaged file means the defaults."""
     try:
-        data = json.loads((folder / FILE).read_text(encoding="utf-8"))
+        data = fastjson.loads((folder / FILE).read_bytes())
         return Config(retention=check_retention(float(data["retention"])))
     except (OSError, ValueError, KeyError, TypeError, AwsquizError):
         return Config()
 
 
 def save(folder: Path, config: Config) -> None:
+    import json
+
     path = folder / FILE
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:

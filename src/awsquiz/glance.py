@@ -13,14 +13,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awsquiz import paths
+from awsquiz import fastjson, paths
 
 if TYPE_CHECKING:
     from awsquiz.model import CardProgress
@@ -67,7 +66,7 @@ def read(where: Where) -> Glances:
     if stamps is not None:
         try:
             with _no_gc():
-                entry = json.loads(cache_file.read_bytes())
+                entry = fastjson.loads(cache_file.read_bytes())
             if (
                 entry["version"] == VERSION
                 and entry["folder"] == os.fsdecode(folder)

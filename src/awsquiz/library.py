@@ -7,7 +7,6 @@ file changes. A stale or corrupt cache entry is rebuilt silently.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any, Protocol, TypeVar
 
-from awsquiz import paths
+from awsquiz import fastjson, paths
 from awsquiz.errors import AwsquizError
 from awsquiz.model import Card, Deck, LoadResult, Problem, Severity
 
@@ -453,7 +452,7 @@ def _digest(path: Path) -> str | None:
 
 def _read_entry(cache_file: Path) -> dict[str, Any] | None:
     try:
-        entry = json.loads(cache_file.read_bytes())
+        entry = fastjson.loads(cache_file.read_bytes())
     except (OSError, ValueError):
         return None
     if not isinstance(entry, dict) or entry.get("version") != _cache_version():
@@ -504,7 +503,7 @@ def write_cache_json(target: Path, document: dict[str, Any]) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+        tmp.write_bytes(fastjson.dumps(document))
         os.replace(tmp, target)
     except OSError:
         pass  # the cache only saves time; a read-only cache folder is fine

@@ -17,15 +17,15 @@ import contextlib
 import errno
 import fnmatch
 import gc
-import json
-import json.scanner
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
+from awsquiz import fastjson
 from awsquiz.errors import AwsquizError
 from awsquiz.model import CardProgress, Review, ReviewDict
 
@@ -101,6 +101,8 @@ def _is_torn(line: str | bytes, exc: ValueError) -> bool:
         return True
     # A cut that happens to fall just after a "}" (the end of the nested state): the parser
     # ran out of input rather than meeting something wrong.
+    import json
+
     if isinstance(exc, json.JSONDecodeError):
         return exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")
     return False
@@ -111,7 +113,8 @@ def _is_int(value: object) -> bool:
 
 
 def _is_num(value: object) -> bool:
-    return type(value) is int or type(value) is float
+    """A whole or finite number (the json module reads NaN and Infinity too)."""
+    return type(value) is int or (type(value) is float and math.isfinite(value))
 
 
 def _check_state(state: object) -> str | None:
@@ -194,13 +197,6 @@ class _Lines:
         return f"{self.path}:{self._base + index + 1}"
 
 
-# The decoder's own scanner: json.loads without its per-call checks (a third faster per line).
-_scan = cast(
-    Callable[[str, int], tuple[Any, int]],
-    json.scanner.make_scanner(cast(Any, json.JSONDecoder())),
-)
-
-
 def _split_lines(body: bytes) -> list[Any]:
     """The lines of `body` as text, or as bytes if some line is not valid UTF-8."""
     try:
@@ -221,31 +217,39 @@ def _parse_records(
     lines = _split_lines(body)
     lines.pop()  # what follows the last newline: nothing
     where = _Lines(path, offset)
-    scan, loads, check = _scan, json.loads, _check_record
+    fast, check = fastjson.loads, _check_record
     records: list[Any] = []
     append = records.append
     for index, line in enumerate(lines):
-        try:  # the fast path: one object that fills the line
-            obj, end = scan(line, 0)
-            if end != len(line):
-                raise ValueError
-        except (ValueError, StopIteration, TypeError):
-            try:  # the slow path: whitespace around it, or a bad line to describe
-                obj = loads(line)
+        try:  # the fast path (orjson), for a line of strict JSON that is a valid record
+            obj = fast(line)
+            problem = check(obj)
+        except ValueError:
+            problem = "unread"
+        if problem is not None:
+            # The standard library's reading is the format's: it reads what orjson refuses
+            # (NaN, integers beyond 64 bits, which orjson turns into floats) and it says
+            # what is wrong with a bad line.
+            import json
+
+            try:
+                obj = json.loads(line)
             except ValueError as exc:
                 if _is_torn(line, exc):
                     warn(f"{where.where(index)}: {_TORN}")
                     continue
                 raise _bad_line(where.where(index), "not valid JSON (the line is damaged)") from exc
-        problem = check(obj)
-        if problem is not None:
-            raise _bad_line(where.where(index), problem)
+            problem = check(obj)
+            if problem is not None:
+                raise _bad_line(where.where(index), problem)
         append(obj)
     if tail.strip():
         # The last line has no newline yet: a crash cut it short, or it lacks only the newline.
+        import json
+
         index = len(lines)
         try:
-            obj = loads(tail)
+            obj = json.loads(tail)
         except ValueError as exc:
             if _is_torn(tail, exc):
                 warn(f"{where.where(index)}: {_TORN}")
@@ -396,6 +400,8 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
 
 def dumps_review(review: Review) -> bytes:
     """One log line, newline included."""
+    import json  # the standard library's, so every log line is written as it always was
+
     text = json.dumps(review.to_dict(LOG_VERSION), separators=(",", ":"))
     return text.encode("ascii") + b"\n"
 
@@ -580,7 +586,7 @@ class Store:
             return  # unreadable cache: rebuild from the logs
         try:
             with _bulk():
-                logs, cards = _snapshot_shape(json.loads(raw))
+                logs, cards = _snapshot_shape(fastjson.loads(raw))
         except ValueError:
             return
         self._logs, self.progress, self._loaded = logs, cards, True
@@ -727,7 +733,7 @@ class Store:
             },
             "cards": {key: card.to_row() for key, card in self.progress.items()},
         }
-        data = json.dumps(document, separators=(",", ":")).encode("utf-8")
+        data = fastjson.dumps(document)  # a cache, read back only by fastjson
         atomic_write(self.snapshot_path, data)
 
     # -- reading everything ----------------------------------------------------------------

@@ -1,0 +1,26 @@
+"""JSON for the review logs' reading and for the caches: orjson, about three times faster
+than the standard library on what a command reads as it starts (a card's glance for every
+card studied, the deck caches) and on a first run's 100,000 log lines.
+
+What is written for people or other programs (the review log's lines, `--json` output,
+config.json) stays with the standard library's formatting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+loads = orjson.loads
+
+
+def dumps(document: Any) -> bytes:
+    """Compact JSON; a value orjson refuses (an integer beyond 64 bits, from a hand-edited
+    log, say) is written by the standard library instead."""
+    try:
+        return orjson.dumps(document)
+    except TypeError:
+        import json
+
+        return json.dumps(document, separators=(",", ":")).encode("utf-8")
