@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                     with_stats = False
             log(f"measuring {cards:,} cards, {reviews:,} reviews ...")
             study = [*AWSQUIZ, "study"]
-            try:  # warm up: parse cache, snapshot, counts cache
+            try:  # warm up: parse cache, snapshot, cached glances
                 _limited([*AWSQUIZ, "decks"], env)
                 harness.first_card(study, env)
             except (subprocess.TimeoutExpired, RuntimeError) as error:

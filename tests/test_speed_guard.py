@@ -103,7 +103,7 @@ def test_saving_one_answer_does_not_grow_with_the_history(bench: dict[str, Path]
 def test_decks_counts_match_the_full_library_and_store(
     bench: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The fast path of `decks` (deck index entries, counts cache) gives the same rows as
+    """The fast path of `decks` (deck index entries, cached glances) gives the same rows as
     counting over the full decks and the store, before and after the caches exist, and after
     an answer is saved and a deck file changes."""
     from awsquiz import paths

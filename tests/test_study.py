@@ -256,3 +256,22 @@ def test_the_collector_paused_for_start_up_is_back_on_once_a_card_is_asked() -> 
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_work_meanwhile_runs_once_the_prompt_is_shown_and_before_input_is_read() -> None:
+    import io
+
+    from awsquiz.ui import console
+    from awsquiz.ui.session import RichTerminal
+
+    screen = io.StringIO()
+    keys = io.StringIO("2\n")
+    seen: list[tuple[str, int]] = []
+    terminal = RichTerminal(console(screen), keys)
+
+    def meanwhile() -> None:
+        seen.append((screen.getvalue(), keys.tell()))
+
+    answer = terminal.read("answer › ", meanwhile=meanwhile)
+    assert answer == "2"
+    assert seen == [("answer › ", 0)]  # the prompt was up; nothing typed was read yet

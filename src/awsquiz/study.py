@@ -296,6 +296,10 @@ def run_study(
         keys, glances.cards, scheduler, clock(), rng,
         new_per_day=new_per_day, limit=limit, include_all=include_all,
     )
+    # Of the glances, only the due times are kept (for a session that ends with no answer):
+    # the store, read once the first card is up, holds the rest.
+    dues = [seen[glance.DUE] for key in keys if (seen := glances.cards.get(key))]
+    del glances
     summary = Summary(nothing_to_do=queue.peek(clock()) is None)
     # "card 3 of 10" counts the session's cards; a card back from its learning step says so.
     shown: list[str] = []
@@ -328,8 +332,6 @@ def run_study(
             save_snapshot(later.store, where)
     if summary.answered:
         dues = [entry.state.due for key in keys if (entry := later.store.progress.get(key))]
-    else:  # nothing changed since the glances (and the store may not have been read)
-        dues = [seen[glance.DUE] for key in keys if (seen := glances.cards.get(key))]
     summary.next_due = next_due(dues, clock())
     terminal.show_summary(summary, clock())
     if summary.interrupted:
