@@ -10,11 +10,9 @@ warned (a torn line) is not cached, so the warning is given every time.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,8 +63,7 @@ def read(where: Where) -> Glances:
     cache_file = _cache_file(folder)
     if stamps is not None:
         try:
-            with _no_gc():
-                entry = fastjson.loads(cache_file.read_bytes())
+            entry = fastjson.loads(cache_file.read_bytes())
             if (
                 entry["version"] == VERSION
                 and entry["folder"] == os.fsdecode(folder)
@@ -109,19 +106,6 @@ def log_stamps(folder: Path) -> Stamps | None:
     except OSError:
         return None
     return stamps
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused while thousands of small lists are made, all kept
-    (it would walk them again and again: a third of the time of reading the cache)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _cache_file(folder: Path) -> Path:

@@ -200,7 +200,7 @@ def load_library(
     extra_dirs: Sequence[Path] = (), selection: Sequence[str] = (), *, strict: bool = True
 ) -> Library:
     """The decks to work on: every deck, or those named by id or path in `selection`."""
-    files, named_count = _files_for(extra_dirs, selection)
+    files, named_count = find_deck_files(extra_dirs, selection)
     library = load_files(files, preferred=named_count)
     if strict:
         library.raise_errors()
@@ -210,23 +210,15 @@ def load_library(
 
 
 def load_selected_index(
-    extra_dirs: Sequence[Path] = (), selection: Sequence[str] = ()
+    found: tuple[list[Path], int], selection: Sequence[str] = ()
 ) -> list[DeckIndex]:
-    """The decks `load_library` would give, as index entries: no card is built (a session
-    builds only the decks of the cards it shows, with `deck_cards`). A first run's parsing
-    is started beforehand with `parse_selected_ahead`."""
-    files, named_count = _files_for(extra_dirs, selection)
+    """The decks `load_library` would give, as index entries, of the files `find_deck_files`
+    found: no card is built (a session builds only the decks of the cards it shows, with
+    `deck_cards`). A first run's parsing is started beforehand with `parse_ahead`."""
+    files, named_count = found
     decks, problems = _unique(files, named_count, _load_index)
     Library(problems=problems).raise_errors()
     return select(decks, selection) if selection else decks
-
-
-def parse_selected_ahead(
-    extra_dirs: Sequence[Path] = (), selection: Sequence[str] = ()
-) -> ParseAhead:
-    """Start parsing (in other processes) the deck files `load_selected_index` will read."""
-    files, _ = _files_for(extra_dirs, selection)
-    return parse_ahead(files)
 
 
 def deck_cards(index: DeckIndex) -> dict[str, Card]:
@@ -254,7 +246,9 @@ class CardShelf:
         return card
 
 
-def _files_for(extra_dirs: Sequence[Path], selection: Sequence[str]) -> tuple[list[Path], int]:
+def find_deck_files(
+    extra_dirs: Sequence[Path], selection: Sequence[str] = ()
+) -> tuple[list[Path], int]:
     """Deck files: those named in `selection` first (they win over a folder deck of the same
     id), then every deck folder's; and how many were named."""
     for folder in extra_dirs:
@@ -421,6 +415,7 @@ def _load_cached(path: Path) -> LoadResult:
         return _parse(path)  # a folder, pipe or device: refused there, never read here
     cache_file = _cache_file(path)
     entry = _read_entry(cache_file)
+    digest = None
     if entry is not None and entry.get("path") == str(path):
         if entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns:
             return _result_from(entry)
@@ -429,7 +424,9 @@ def _load_cached(path: Path) -> LoadResult:
             _write_entry(cache_file, path, stat, digest, entry)
             return _result_from(entry)
     result = _parse(path)
-    digest = _digest(path)
+    # Taken before parsing when there was an entry to compare with: if the file changes
+    # after that, its newer time sends the next run here again.
+    digest = digest or _digest(path)
     if digest is not None:
         _write_entry(cache_file, path, stat, digest, _entry_of(result))
     return result

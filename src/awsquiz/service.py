@@ -38,9 +38,6 @@ class Where:
     def library(self, selection: Sequence[str] = ()) -> Library:
         return load_library(self.deck_dirs, selection)
 
-    def deck_index(self, selection: Sequence[str] = ()) -> list[DeckIndex]:
-        return load_selected_index(self.deck_dirs, selection)
-
     def store(self, *, load: bool = True) -> Store:
         """The progress store, read and caught up unless `load` is False (see Store.at)."""
         from awsquiz.store import Store
@@ -68,9 +65,10 @@ def decks_and_progress(
     """The selected decks' index entries and what `read_progress` reads. On a first run the
     deck files are parsed in other processes meanwhile; deck errors still come first."""
     from awsquiz.errors import AwsquizError
-    from awsquiz.library import parse_selected_ahead
+    from awsquiz.library import find_deck_files, parse_ahead
 
-    ahead = parse_selected_ahead(where.deck_dirs, selection)
+    found = find_deck_files(where.deck_dirs, selection)
+    ahead = parse_ahead(found[0])
     failure: AwsquizError | None = None
     try:
         progress = read_progress()
@@ -78,7 +76,7 @@ def decks_and_progress(
         failure = error
     finally:
         ahead.finish()
-    decks = where.deck_index(selection)
+    decks = load_selected_index(found, selection)
     if failure is not None:
         raise failure
     return decks, progress

@@ -227,39 +227,36 @@ def _parse_records(
         except ValueError:
             problem = "unread"
         if problem is not None:
-            # The standard library's reading is the format's: it reads what orjson refuses
-            # (NaN, integers beyond 64 bits, which orjson turns into floats) and it says
-            # what is wrong with a bad line.
-            import json
-
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                if _is_torn(line, exc):
-                    warn(f"{where.where(index)}: {_TORN}")
-                    continue
-                raise _bad_line(where.where(index), "not valid JSON (the line is damaged)") from exc
-            problem = check(obj)
-            if problem is not None:
-                raise _bad_line(where.where(index), problem)
+            obj = _read_slowly(line, where, index, warn)
+            if obj is None:
+                continue  # torn
         append(obj)
     if tail.strip():
         # The last line has no newline yet: a crash cut it short, or it lacks only the newline.
-        import json
-
-        index = len(lines)
-        try:
-            obj = json.loads(tail)
-        except ValueError as exc:
-            if _is_torn(tail, exc):
-                warn(f"{where.where(index)}: {_TORN}")
-                return records, consumed
-            raise _bad_line(where.where(index), "not valid JSON (the line is damaged)") from exc
-        problem = check(obj)
-        if problem is not None:
-            raise _bad_line(where.where(index), problem)
-        append(obj)  # complete but unterminated: used, yet not counted as consumed
+        obj = _read_slowly(tail, where, len(lines), warn)
+        if obj is not None:
+            append(obj)  # complete but unterminated: used, yet not counted as consumed
     return records, consumed
+
+
+def _read_slowly(line: str | bytes, where: _Lines, index: int, warn: Warn) -> Any:
+    """One line read by the standard library, whose reading is the format's: it reads what
+    orjson refuses (NaN, integers beyond 64 bits, which orjson turns into floats) and says
+    what is wrong with a bad line. None for a torn line (after a warning); AwsquizError for
+    any other bad line."""
+    import json
+
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        if _is_torn(line, exc):
+            warn(f"{where.where(index)}: {_TORN}")
+            return None
+        raise _bad_line(where.where(index), "not valid JSON (the line is damaged)") from exc
+    problem = _check_record(obj)
+    if problem is not None:
+        raise _bad_line(where.where(index), problem)
+    return obj
 
 
 def _bad_line(where: str, problem: str) -> AwsquizError:

@@ -296,11 +296,11 @@ def run_study(
         keys, glances.cards, scheduler, clock(), rng,
         new_per_day=new_per_day, limit=limit, include_all=include_all,
     )
-    # Of the glances, only the due times are kept (for a session that ends with no answer):
-    # the store, read once the first card is up, holds the rest.
-    dues = [seen[glance.DUE] for key in keys if (seen := glances.cards.get(key))]
-    del glances
     summary = Summary(nothing_to_do=queue.peek(clock()) is None)
+    if summary.nothing_to_do:
+        dues = [seen[glance.DUE] for key in keys if (seen := glances.cards.get(key))]
+        summary.next_due = next_due(dues, clock())
+    del glances  # the store, read once the first card is up, holds the rest
     # "card 3 of 10" counts the session's cards; a card back from its learning step says so.
     shown: list[str] = []
     total = queue.left
@@ -330,9 +330,10 @@ def run_study(
     finally:
         if summary.answered:
             save_snapshot(later.store, where)
-    if summary.answered:
-        dues = [entry.state.due for key in keys if (entry := later.store.progress.get(key))]
-    summary.next_due = next_due(dues, clock())
+    if not summary.nothing_to_do:
+        progress = later.load().progress  # read already, at the first card's prompt
+        dues = [entry.state.due for key in keys if (entry := progress.get(key))]
+        summary.next_due = next_due(dues, clock())
     terminal.show_summary(summary, clock())
     if summary.interrupted:
         raise KeyboardInterrupt
