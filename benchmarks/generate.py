@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 NOW = "2026-11-28T09:00:00+00:00"
@@ -131,7 +131,7 @@ def deck_text(index: int, cards: int, seed: int = 0) -> tuple[str, list[CardRef]
 
 
 def _slug(text: str) -> str:
-    from awsquiz.decks import slugify
+    from awsquiz.decks.nodes import slugify
 
     return slugify(text)
 
@@ -190,15 +190,15 @@ def make_history(
 ) -> Path:
     """Write `reviews` answers over `refs` into `progress` through `Store.append_many`."""
     from awsquiz.model import Rating, Review
-    from awsquiz.paths import iso
-    from awsquiz.scheduler import Scheduler
-    from awsquiz.store import Store
+    from awsquiz.model.times import iso
+    from awsquiz.scheduling.scheduler import Scheduler
+    from awsquiz.store.store import Store
 
     rng = random.Random(seed)
     store = Store.open(progress, machine=machine)
     scheduler = Scheduler(fuzz=False)
     states: dict[int, object] = {}
-    moment_now = datetime.fromisoformat(now).astimezone(timezone.utc)
+    moment_now = datetime.fromisoformat(now).astimezone(UTC)
     batch: list[Review] = []
     ratings = (Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY)
     weights = (0.12, 0.05, 0.78, 0.05)

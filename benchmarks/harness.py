@@ -220,7 +220,8 @@ def _reap(proc: subprocess.Popen[bytes]) -> int:
 def append_times(progress: Path, count: int = 40, machine: str = generate.MACHINE) -> list[float]:
     """Open the store in `progress` and time `count` single-answer appends (seconds each)."""
     from awsquiz.model import CardState, Rating, Review
-    from awsquiz.store import Store, new_review_id
+    from awsquiz.store.logfiles import new_review_id
+    from awsquiz.store.store import Store
 
     store = Store.open(progress, machine=machine)
     state = CardState(2, None, 12.5, 5.1, "2026-12-10T09:00:00.000000+00:00",

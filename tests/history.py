@@ -1,6 +1,6 @@
-"""A real review history (shared/data, beside the repository) as an awsquiz review log.
+"""A real review history (tests/data/review-history) as an awsquiz review log.
 
-The CSV holds 12,580 reviews of 1,205 cards by one learner (see shared/data/README.md).
+The CSV holds 12,580 reviews of 1,205 cards by one learner (see its README.md).
 Each card's ratings are replayed in time order through the scheduler (no fuzz), so every
 review carries the state the card had after it, as a study session would have saved.
 """
@@ -11,23 +11,15 @@ import csv
 from pathlib import Path
 
 from awsquiz.model import Rating, Review
-from awsquiz.paths import from_iso, iso
-from awsquiz.scheduler import Scheduler
-from awsquiz.store import Store
+from awsquiz.scheduling.scheduler import Scheduler
+from awsquiz.store.store import Store
+from awsquiz.system.paths import from_iso, iso
 
 CSV_NAME = "review_logs_josh_1711744352250_to_1728234780857.csv"
-# CI runs from a clean clone with shared/ beside the repository.
-CSV_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / CSV_NAME
+CSV_PATH = Path(__file__).resolve().parent / "data" / "review-history" / CSV_NAME
 DECK = "history"
 REVIEWS = 12_580
 CARDS = 1_205
-SKIP_REASON = f"the real review history is not at {CSV_PATH} (shared/ beside the repository)"
-
-
-def available() -> bool:
-    return CSV_PATH.is_file()
-
-
 def history_reviews(path: Path = CSV_PATH, deck: str = DECK) -> list[Review]:
     """Every row of the CSV as a Review of `deck`, card = card_id, right = rating != 1."""
     with path.open(newline="", encoding="utf-8") as handle:

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
-from awsquiz.store import SNAPSHOT_VERSION
+from awsquiz.store.snapshot import SNAPSHOT_VERSION
 from conftest import DECKS
 
 runner = CliRunner()

@@ -9,10 +9,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from awsquiz.decks import load_deck_file
-from awsquiz.library import deck_files
+from awsquiz.decks.deck_file import load_deck_file
+from awsquiz.decks.discovery import deck_files
 from awsquiz.model import Card, CardType, Deck
-from awsquiz.paths import bundled_decks_dir
+from awsquiz.system.paths import bundled_decks_dir
 
 EXPECTED_DECKS = {
     "shared-responsibility",

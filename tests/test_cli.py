@@ -166,9 +166,9 @@ def test_the_console_script_builds_only_the_command_it_runs(
 
 
 def test_only_the_named_command_is_built() -> None:
-    from awsquiz.cli import _only
+    from awsquiz.cli.startup import only
 
-    assert [info.name for info in _only("study").registered_commands] == ["study"]
-    assert [info.name for info in _only("progress").registered_groups] == ["progress"]
-    assert _only("progress").registered_commands == []
-    assert _only("stdy") is app
+    assert [info.name for info in only(app, "study").registered_commands] == ["study"]
+    assert [info.name for info in only(app, "progress").registered_groups] == ["progress"]
+    assert only(app, "progress").registered_commands == []
+    assert only(app, "stdy") is app

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from awsquiz.store import SNAPSHOT_VERSION, Store
+from awsquiz.store.snapshot import SNAPSHOT_VERSION
+from awsquiz.store.store import Store
 from test_crash import FEEDBACK, write_deck
 
 ANSWERS = 50

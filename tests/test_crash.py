@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from awsquiz.store import Store
+from awsquiz.store.store import Store
 from conftest import NOW
 
 ROUNDS = 50

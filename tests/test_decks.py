@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from awsquiz.decks import load_deck_file
+from awsquiz.decks.deck_file import load_deck_file
 from awsquiz.model import CardType, Severity
 from conftest import BAD, DECKS
 

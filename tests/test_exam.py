@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
+from awsquiz.decks.library import load_library
 from awsquiz.errors import EXIT_USAGE, AwsquizError
-from awsquiz.exam import (
+from awsquiz.model import Card, CardType, Deck
+from awsquiz.services.exam import run_exam
+from awsquiz.services.where import Where
+from awsquiz.session.exam import (
     Exam,
     Question,
     Report,
@@ -23,19 +27,15 @@ from awsquiz.exam import (
     clock_text,
     draw,
     plan,
-    run_exam,
 )
-from awsquiz.exam_log import load_results
-from awsquiz.library import load_library
-from awsquiz.model import Card, CardType, Deck
-from awsquiz.service import Where
-from awsquiz.store import Store
-from awsquiz.study import Feedback, Summary, Turn
-from conftest import DECKS
+from awsquiz.session.turn import Feedback, Summary, Turn
+from awsquiz.store.exam_log import load_results
+from awsquiz.store.store import Store
+from conftest import DECKS, ScriptedTerminal
 
 runner = CliRunner()
 FIXTURE = str(DECKS / "exam-fixture.yaml")
-START = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -89,14 +89,14 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-class ScriptedCandidate:
+class ScriptedCandidate(ScriptedTerminal):
     """An ExamScreen answering from a script: one entry per question shown, each a response
     ("right", "wrong", "f", "q", "interrupt") and the seconds spent before giving it."""
 
     def __init__(self, script: Sequence[tuple[str, float]], clock: Clock) -> None:
+        super().__init__()
         self.script = list(script)
         self.clock = clock
-        self.turns: list[Turn] = []
         self.report: Report | None = None
         self.time_up: bool | None = None
         self.started = False
@@ -104,17 +104,11 @@ class ScriptedCandidate:
     def show_exam_start(self, exam: Exam) -> None:
         self.started = True
 
-    def show_question(self, turn: Turn) -> None:
-        self.turns.append(turn)
-
-    def read(self, prompt: str, *, meanwhile: Callable[[], object] | None = None) -> str | None:
-        if meanwhile is not None:
-            meanwhile()
+    def respond(self, card: Card) -> str | None:
         if not self.script:
             return None
         response, seconds = self.script.pop(0)
         self.clock.advance(seconds)
-        card = self.turns[-1].card
         if response == "interrupt":
             raise KeyboardInterrupt
         if response == "right":
@@ -122,9 +116,6 @@ class ScriptedCandidate:
         if response == "wrong":
             return wrong_text(card)
         return response
-
-    def show_problem(self, message: str) -> None:
-        raise AssertionError(message)
 
     def show_reveal(self, turn: Turn, typed: str) -> None:
         raise AssertionError("an exam has no typed cards")
@@ -482,13 +473,13 @@ def test_ctrl_c_on_the_command_line_shows_the_result_and_exits_130(
     answers = acceptance_answers(seed=9, right=1, wrong=0, questions=3)
     typed = iter(answers)
 
-    def read(self: ExamTerminal, prompt: str, **_: object) -> str | None:
+    def read_line(self: ExamTerminal) -> str | None:
         try:
             return next(typed)
         except StopIteration:
             raise KeyboardInterrupt from None  # Ctrl-C at the second question
 
-    monkeypatch.setattr(ExamTerminal, "read", read)
+    monkeypatch.setattr(ExamTerminal, "read_line", read_line)
     result = runner.invoke(app, ["exam", FIXTURE, "-n", "3", "--seed", "9"])
     assert result.exit_code == 130, result.output
     assert "Exam abandoned" in result.output

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from awsquiz.grading import (
+from awsquiz.model import Card, CardType, Rating
+from awsquiz.session.grading import (
     Unreadable,
     grade_choices,
     normalize,
@@ -12,7 +13,6 @@ from awsquiz.grading import (
     self_rating,
     typed_is_right,
 )
-from awsquiz.model import Card, CardType, Rating
 
 SHOWN = ("TLS 1.3", "SSE-KMS", "Client-side encryption", "SSE-S3")
 MULTI = Card("d", "sse", CardType.MULTI, "q", ("SSE-S3", "SSE-KMS"), choices=SHOWN)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from awsquiz import store as store_module
 from awsquiz.errors import AwsquizError
 from awsquiz.model import Rating
-from awsquiz.store import Store
+from awsquiz.store import reading as store_module
+from awsquiz.store.store import Store
 from test_store import make_review
 
 

@@ -20,14 +20,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
-from awsquiz.decks import MAX_FILE_BYTES, load_deck_file
+from awsquiz.decks.deck_file import load_deck_file
+from awsquiz.decks.text import MAX_FILE_BYTES
 from conftest import TESTS
 
 runner = CliRunner()
 HOSTILE = TESTS / "hostile" / "hostile.yaml"
 BROKEN = TESTS / "hostile" / "broken.yaml"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SUITE = SHARED / "yaml-test-suite-errors"
+SUITE = Path(__file__).resolve().parent / "data" / "yaml-test-suite-errors"
 
 # Bytes a hostile card must never get onto the screen: C0 controls but tab and newline, DEL,
 # C1 controls as UTF-8 (U+009B is CSI to many terminals), and bidirectional overrides.
@@ -234,7 +234,7 @@ def test_alias_bomb_is_refused_fast_in_bounded_memory(tmp_path: Path) -> None:
     assert any("aliases expand to more than 1,000,000 values; refused" in e for e in found), found
     probe = (
         "import resource, sys\n"
-        "from awsquiz.decks import load_deck_file\n"
+        "from awsquiz.decks.deck_file import load_deck_file\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "result = load_deck_file(sys.argv[1])\n"
         "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
@@ -467,15 +467,13 @@ def test_check_on_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def _suite_files() -> list[Path]:
-    return sorted(SUITE.glob("*.yaml")) if SUITE.is_dir() else []
+    return sorted(SUITE.glob("*.yaml"))
 
 
-@pytest.mark.skipif(not SUITE.is_dir(), reason=f"{SUITE} not found (shared/ beside the repo)")
 def test_the_suite_holds_its_94_documents() -> None:
     assert len(_suite_files()) == 94
 
 
-@pytest.mark.skipif(not SUITE.is_dir(), reason=f"{SUITE} not found (shared/ beside the repo)")
 @pytest.mark.parametrize("source", _suite_files(), ids=lambda p: p.stem)
 def test_invalid_yaml_is_a_located_error(tmp_path: Path, source: Path) -> None:
     # Lowercase file names make valid deck ids, so the file's content is what gets refused.
@@ -487,7 +485,6 @@ def test_invalid_yaml_is_a_located_error(tmp_path: Path, source: Path) -> None:
     assert all(p.line >= 1 and p.column >= 1 for p in problems), problems
 
 
-@pytest.mark.skipif(not SUITE.is_dir(), reason=f"{SUITE} not found (shared/ beside the repo)")
 def test_check_over_the_suite_exits_1_without_a_traceback(tmp_path: Path) -> None:
     folder = tmp_path / "suite"
     folder.mkdir()

@@ -8,10 +8,13 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
-from awsquiz.decks import CARD_KEYS, CLASSIFY_KEYS, DECK_KEYS
+from awsquiz.decks.cards import CARD_KEYS
+from awsquiz.decks.classify import CLASSIFY_KEYS
+from awsquiz.decks.deck_file import DECK_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,8 +32,18 @@ def test_wheel_installs_and_finds_the_bundled_decks(tmp_path: Path) -> None:
     (wheel,) = dist.glob("awsquiz-*.whl")
 
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=False, system_site_packages=True)
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
+    # The new environment borrows this one's packages (pip, typer, ...) through a .pth file:
+    # `system_site_packages` would give it the base interpreter's, which lack them when the
+    # tests run inside a virtual environment. A .pth line adds a folder without reading the
+    # .pth files inside it, so an editable install of awsquiz here is not seen there.
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(purelib, "borrowed.pth").write_text("\n".join(sorted(here)) + "\n")
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall",
          str(wheel)],
@@ -49,7 +62,7 @@ def test_wheel_installs_and_finds_the_bundled_decks(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     decks = json.loads(result.stdout)
     assert {d["id"] for d in decks} >= {"shared-responsibility", "encryption", "root-user"}
-    assert all("site-packages" in d["path"] for d in decks)
+    assert all(d["path"].startswith(str(env_dir)) for d in decks)  # the wheel, not a checkout
     cards = subprocess.run(
         [str(env_dir / "bin" / "awsquiz"), "cards", "--json"],
         cwd=elsewhere, capture_output=True, text=True, env=env,

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from awsquiz import progress
 from awsquiz.errors import AwsquizError
 from awsquiz.model import CardState, Rating, Review
-from awsquiz.store import Store, dumps_review, new_review_id
+from awsquiz.services import progress
+from awsquiz.store.logfiles import new_review_id
+from awsquiz.store.records import dumps_review
+from awsquiz.store.store import Store
 
 
 def make_review(
@@ -175,7 +177,7 @@ def test_progress_path_is_this_machines_log(tmp_path: Path) -> None:
 
 def test_progress_services_do_not_load_the_terminal_libraries() -> None:
     code = (
-        "import sys, awsquiz.progress; "
+        "import sys, awsquiz.services.progress; "
         "print(sorted(m for m in ('rich', 'typer', 'yaml') if m in sys.modules))"
     )
     src = str(Path(__file__).resolve().parent.parent / "src")

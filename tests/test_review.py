@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,18 +14,19 @@ from typer.testing import CliRunner
 from awsquiz.cli import app
 from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.model import Card, CardProgress, CardState, CardType, Rating
-from awsquiz.review import (
+from awsquiz.scheduling.scheduler import Scheduler
+from awsquiz.services.loop import record
+from awsquiz.services.review import run_review
+from awsquiz.services.where import Where
+from awsquiz.session.rounds import (
     LEECH_LAPSES,
     Rounds,
     is_leech,
     missed_cards,
     parse_since,
-    run_review,
 )
-from awsquiz.scheduler import Scheduler
-from awsquiz.service import Where
-from awsquiz.store import Store
-from awsquiz.study import Answer, record
+from awsquiz.session.turn import Answer
+from awsquiz.store.store import Store
 from awsquiz.ui import console
 from awsquiz.ui.review import ReviewTerminal
 
@@ -54,7 +55,7 @@ cards:
     why:
       Maybe: It is certain.
 """
-T0 = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -229,12 +230,12 @@ def test_ctrl_c_keeps_the_answers_and_exits_130(
     at(monkeypatch, T0 + timedelta(hours=1))
     replies = iter(["Yes"])
 
-    def read(self: ReviewTerminal, prompt: str, **_: object) -> str | None:
+    def read_line(self: ReviewTerminal) -> str | None:
         for reply in replies:
             return reply
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ReviewTerminal, "read", read)
+    monkeypatch.setattr(ReviewTerminal, "read_line", read_line)
     result = runner.invoke(app, ["review", str(deck)])
     assert result.exit_code == 130, result.output
     assert "Review stopped" in result.output

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from awsquiz.glance import glances
-from awsquiz.model import Card, CardProgress, CardType, Rating, Review
-from awsquiz.paths import iso
-from awsquiz.scheduler import Scheduler
-from awsquiz.session import StudyQueue, new_started_today, plan_study
+from awsquiz.model import Card, CardProgress, CardType, Rating, Review, glances
+from awsquiz.scheduling.scheduler import Scheduler
+from awsquiz.session.queue import StudyQueue, new_started_today, plan_study
+from awsquiz.system.paths import iso
 
-NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 SCHEDULER = Scheduler(fuzz=False)
 
 
@@ -119,7 +118,7 @@ def test_recall_is_exactly_the_librarys() -> None:
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from awsquiz.scheduler import _to_fsrs
+    from awsquiz.scheduling.scheduler import _to_fsrs
 
     @given(
         st.floats(min_value=0.01, max_value=3650),
@@ -141,6 +140,6 @@ def test_the_forgetting_curve_decay_is_the_librarys() -> None:
     """Recall is computed before the library is loaded, with its decay known in advance."""
     import fsrs
 
-    from awsquiz.scheduler import DECAY
+    from awsquiz.scheduling.scheduler import DECAY
 
     assert fsrs.Scheduler().parameters[20] == DECAY

@@ -81,7 +81,8 @@ def test_decks_warm_is_within_ten_times_the_import_floor(bench: dict[str, Path])
 
 def test_saving_one_answer_does_not_grow_with_the_history(bench: dict[str, Path]) -> None:
     from awsquiz.model import CardState, Rating, Review
-    from awsquiz.store import Store, new_review_id
+    from awsquiz.store.logfiles import new_review_id
+    from awsquiz.store.store import Store
 
     store = Store.open(bench["progress"], machine="guard")
     state = CardState(2, None, 12.5, 5.1, "2026-12-10T09:00:00.000000+00:00",
@@ -106,12 +107,14 @@ def test_decks_counts_match_the_full_library_and_store(
     """The fast path of `decks` (deck index entries, cached glances) gives the same rows as
     counting over the full decks and the store, before and after the caches exist, and after
     an answer is saved and a deck file changes."""
-    from awsquiz import paths
-    from awsquiz.library import load_library
+    from awsquiz.decks.library import load_library
     from awsquiz.model import CardState, Rating, Review
-    from awsquiz.overview import summarize
-    from awsquiz.service import Where, list_decks
-    from awsquiz.store import Store, new_review_id
+    from awsquiz.services.listing import list_decks
+    from awsquiz.services.where import Where
+    from awsquiz.session.overview import summarize
+    from awsquiz.store.logfiles import new_review_id
+    from awsquiz.store.store import Store
+    from awsquiz.system import paths
 
     for name, value in _env(bench).items():
         if name.startswith("AWSQUIZ_"):
@@ -142,14 +145,15 @@ def test_parsing_ahead_in_parallel_gives_the_same_library(
 ) -> None:
     """A first run parses large libraries on every core; the decks and problems are the same
     as parsing one file after another."""
-    import awsquiz.library as library
+    import awsquiz.decks.library as library
+    import awsquiz.decks.parse_ahead as ahead
 
     monkeypatch.setenv("AWSQUIZ_DECKS", str(bench["decks"]))
     monkeypatch.setenv("AWSQUIZ_CACHE", str(tmp_path / "parallel"))
-    monkeypatch.setattr(library.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ahead.os, "cpu_count", lambda: 2)
     parallel = library.load_library(strict=False)
     monkeypatch.setenv("AWSQUIZ_CACHE", str(tmp_path / "serial"))
-    monkeypatch.setattr(library.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(ahead.os, "cpu_count", lambda: 1)
     serial = library.load_library(strict=False)
     assert len(parallel.cards()) > 2_000
     assert parallel.decks == serial.decks

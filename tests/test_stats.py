@@ -4,7 +4,7 @@ screen agreeing, and the real review history (shared/data, beside the repository
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from io import StringIO
 from pathlib import Path
 
@@ -14,16 +14,19 @@ from typer.testing import CliRunner
 
 import history
 from awsquiz.cli import app
-from awsquiz.exam_log import ExamResult, save_result
 from awsquiz.model import CardState, Rating, Review
-from awsquiz.paths import iso
-from awsquiz.scheduler import Scheduler
-from awsquiz.service import Where
-from awsquiz.stats import StatsReport, build_report, gather, shade, shade_scale
-from awsquiz.store import Store
+from awsquiz.model.exam_result import ExamResult
+from awsquiz.scheduling.scheduler import Scheduler
+from awsquiz.services.stats import gather
+from awsquiz.services.where import Where
+from awsquiz.session.stats import build_report, shade, shade_scale
+from awsquiz.session.stats_report import StatsReport
+from awsquiz.store.exam_log import save_result
+from awsquiz.store.store import Store
+from awsquiz.system.paths import iso
 from awsquiz.ui.stats import deck_row, duration, show_stats
 
-NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)  # a Saturday
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # a Saturday
 TODAY = NOW.date()
 
 DECK_T = """\
@@ -101,7 +104,7 @@ def review(
 
 def day(n: int, hour: int = 9, minute: int = 0) -> datetime:
     """`n` days from NOW's day (negative: before), at hour:minute UTC."""
-    return datetime(2026, 11, 28, hour, minute, tzinfo=timezone.utc) + timedelta(days=n)
+    return datetime(2026, 11, 28, hour, minute, tzinfo=UTC) + timedelta(days=n)
 
 
 AGAIN, HARD, GOOD = Rating.AGAIN, Rating.HARD, Rating.GOOD
@@ -256,12 +259,12 @@ def test_streak_may_end_yesterday_and_days_are_local() -> None:
     offset = timezone(timedelta(hours=2))
     now = datetime(2026, 11, 28, 9, 0, tzinfo=offset)
     reviews = [
-        review("t/a", datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc), GOOD, 2),  # the 26th
-        review("t/a", datetime(2026, 11, 26, 22, 30, tzinfo=timezone.utc), GOOD, 2),  # the 27th
+        review("t/a", datetime(2026, 11, 26, 12, 0, tzinfo=UTC), GOOD, 2),  # the 26th
+        review("t/a", datetime(2026, 11, 26, 22, 30, tzinfo=UTC), GOOD, 2),  # the 27th
     ]
     report = build_report([], {}, reviews, [], now)
     assert report.activity.streak_days == 2  # yesterday and the day before, local; none today
-    late = [review("t/a", datetime(2026, 11, 27, 22, 30, tzinfo=timezone.utc), GOOD, 2)]
+    late = [review("t/a", datetime(2026, 11, 27, 22, 30, tzinfo=UTC), GOOD, 2)]
     report = build_report([], {}, late, [], now)
     assert report.activity.reviews_today == 1  # 00:30 on the 28th, local
     assert report.activity.streak_days == 1
@@ -382,7 +385,6 @@ def test_cli_json_and_screen_agree(filled: Path, deck_dir: Path) -> None:
 # The real history
 
 
-needs_history = pytest.mark.skipif(not history.available(), reason=history.SKIP_REASON)
 HISTORY_NOW = datetime(2024, 10, 7, 9, 0, tzinfo=timezone(timedelta(hours=2)))
 
 
@@ -393,7 +395,6 @@ def history_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
     return folder, history.card_ids(reviews)
 
 
-@needs_history
 def test_real_history_without_a_deck_is_orphaned(
     history_folder: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
@@ -414,7 +415,6 @@ def test_real_history_without_a_deck_is_orphaned(
     assert len(heatmap_rows) >= 2
 
 
-@needs_history
 def test_real_history_with_its_deck(
     history_folder: tuple[Path, list[str]], tmp_path: Path
 ) -> None:

@@ -16,10 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsquiz import store as store_module
 from awsquiz.errors import AwsquizError
 from awsquiz.model import CardState, Rating, Review
-from awsquiz.store import LOG_VERSION, Store, dumps_review, machine_name, new_review_id
+from awsquiz.store import reading as store_module
+from awsquiz.store.logfiles import machine_name, new_review_id
+from awsquiz.store.records import LOG_VERSION, dumps_review
+from awsquiz.store.snapshot import SNAPSHOT_VERSION
+from awsquiz.store.store import Store
 
 TORN = "skipped an incomplete answer (the program stopped while saving it)"
 
@@ -110,13 +113,13 @@ def test_open_reads_only_what_the_logs_gained_since_the_snapshot(
     late = make_review("late", 300)
     Store.open(tmp_path, machine="a").append(late)
     parsed: list[bytes] = []
-    real = store_module._parse_records
+    real = store_module.parse_records
 
     def spy(path, data, offset, warn):  # type: ignore[no-untyped-def]
         parsed.append(data)
         return real(path, data, offset, warn)
 
-    monkeypatch.setattr(store_module, "_parse_records", spy)
+    monkeypatch.setattr(store_module, "parse_records", spy)
     reopened = Store.open(tmp_path, machine="a")
     assert parsed == [dumps_review(late)]
     assert reopened.progress["srm/late"].last_id == late.id
@@ -138,7 +141,7 @@ def test_snapshot_never_claims_answers_it_did_not_read(tmp_path: Path) -> None:
 
 def _spoil_version(folder: Path) -> None:
     data = snapshot(folder)
-    data["version"] = store_module.SNAPSHOT_VERSION + 1
+    data["version"] = SNAPSHOT_VERSION + 1
     data["cards"] = {}
     (folder / "snapshot-a.json").write_text(json.dumps(data))
 
@@ -517,8 +520,8 @@ def test_append_never_reads_the_history(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(os, "pread", pread)
     monkeypatch.setattr(os, "write", write)
-    monkeypatch.setattr(store_module, "_read_from", forbidden)
-    monkeypatch.setattr(store_module, "_parse_records", forbidden)
+    monkeypatch.setattr(store_module, "read_from", forbidden)
+    monkeypatch.setattr(store_module, "parse_records", forbidden)
     review = make_review("new", 400)
     store.append(review)
     assert reads == [1]

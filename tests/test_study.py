@@ -4,67 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
 from awsquiz.model import CardType
-from awsquiz.service import Where
-from awsquiz.store import Store
-from awsquiz.study import Feedback, Summary, Turn, run_study
-from conftest import DECKS
+from awsquiz.services.study import run_study
+from awsquiz.services.where import Where
+from awsquiz.session.turn import Summary, Turn
+from awsquiz.store.store import Store
+from conftest import DECKS, ScriptedLearner
 
 runner = CliRunner()
 SAMPLE = str(DECKS / "sample.yaml")
-RIGHT = {
-    "of-vs-in": "AWS",
-    "patching-control-type": "Shared",
-    "sse-options": "SSE-S3, SSE-KMS",
-    "control-types-physical-and-environmental-controls": "Inherited",
-    "control-types-zone-security": "Customer-specific",
-}
-WRONG = {"patching-control-type": "Inherited", "sse-options": "SSE-S3"}
-
-
-class ScriptedLearner:
-    """A Terminal that answers each card right, or wrong the first time for cards in `miss`."""
-
-    def __init__(self, miss: set[str] = frozenset(), quit_after: int | None = None) -> None:
-        self.miss = set(miss)
-        self.quit_after = quit_after
-        self.turns: list[Turn] = []
-        self.feedback: list[Feedback] = []
-        self.summary: Summary | None = None
-
-    def show_question(self, turn: Turn) -> None:
-        self.turns.append(turn)
-
-    def read(self, prompt: str, *, meanwhile: Callable[[], object] | None = None) -> str | None:
-        if meanwhile is not None:
-            meanwhile()
-        if self.quit_after is not None and len(self.feedback) >= self.quit_after:
-            return "q"
-        card = self.turns[-1].card
-        if card.id in self.miss:
-            self.miss.discard(card.id)
-            return WRONG[card.id]
-        return RIGHT[card.id]
-
-    def show_problem(self, message: str) -> None:
-        raise AssertionError(message)
-
-    def show_reveal(self, turn: Turn, typed: str) -> None:
-        raise AssertionError("typed answers here are always right")
-
-    def show_feedback(self, feedback: Feedback) -> None:
-        self.feedback.append(feedback)
-
-    def show_summary(self, summary: Summary, now: datetime) -> None:
-        self.summary = summary
 
 
 def study(learner: ScriptedLearner, **options: object) -> Summary:
@@ -114,21 +69,18 @@ def test_next_day_only_the_missed_cards_are_due(
 
 
 class _QuitAfterMiss(ScriptedLearner):
-    """Wraps a learner and quits as soon as it has missed a card."""
+    """A learner who quits as soon as they have missed a card."""
 
     def __init__(self, inner: ScriptedLearner) -> None:
         super().__init__(inner.miss)
         self.missed_one = False
 
-    def read(self, prompt: str, *, meanwhile: Callable[[], object] | None = None) -> str | None:
-        if meanwhile is not None:
-            meanwhile()
+    def respond(self, card: Any) -> str | None:
         if self.missed_one:
             return "q"
-        card = self.turns[-1].card
         if card.id in self.miss:
             self.missed_one = True
-        return super().read(prompt, meanwhile=meanwhile)
+        return super().respond(card)
 
 
 def test_quit_keeps_every_answer_and_the_next_run_continues(isolated: Path) -> None:
@@ -240,30 +192,42 @@ def test_a_session_that_cannot_save_as_root(
 
 
 def test_card_types_of_the_sample_deck() -> None:
-    from awsquiz.decks import load_deck_file
+    from awsquiz.decks.deck_file import load_deck_file
 
     deck = load_deck_file(SAMPLE).deck
     assert deck is not None
     assert {c.type for c in deck.cards} == {CardType.BASIC, CardType.CHOICE, CardType.MULTI}
 
 
-def test_the_collector_paused_for_start_up_is_back_on_once_a_card_is_asked() -> None:
+def test_the_collector_paused_for_start_up_is_back_on_once_an_answer_is_read() -> None:
     import gc
 
+    from awsquiz.cli.startup import collect_from_first_answer
+
+    learner = ScriptedLearner(quit_after=1)
+    seen: list[bool] = []
+    respond = learner.respond
+    learner.respond = lambda card: seen.append(gc.isenabled()) or respond(card)  # type: ignore[method-assign]
     gc.disable()  # as the command line does while a command starts
     try:
-        run_study(Where(deck_dirs=[DECKS]), ["sample"], ScriptedLearner(quit_after=1))
+        run_study(Where(deck_dirs=[DECKS]), ["sample"], collect_from_first_answer(learner))
+        assert seen and seen[0] is True  # on by the time the first answer was read
         assert gc.isenabled()
     finally:
         gc.enable()
 
 
-def test_work_meanwhile_runs_once_the_prompt_is_shown_and_before_input_is_read() -> None:
+def test_work_meanwhile_is_done_once_the_prompt_is_shown_and_before_input_is_read() -> None:
     import io
 
+    from awsquiz.decks.deck_file import load_deck_file
+    from awsquiz.services.loop import ask
     from awsquiz.ui import console
     from awsquiz.ui.session import RichTerminal
 
+    deck = load_deck_file(SAMPLE).deck
+    assert deck is not None
+    card = next(c for c in deck.cards if c.type is CardType.CHOICE)
     screen = io.StringIO()
     keys = io.StringIO("2\n")
     seen: list[tuple[str, int]] = []
@@ -272,6 +236,10 @@ def test_work_meanwhile_runs_once_the_prompt_is_shown_and_before_input_is_read()
     def meanwhile() -> None:
         seen.append((screen.getvalue(), keys.tell()))
 
-    answer = terminal.read("answer › ", meanwhile=meanwhile)
-    assert answer == "2"
-    assert seen == [("answer › ", 0)]  # the prompt was up; nothing typed was read yet
+    turn = Turn(card=card, choices=card.choices, position=1, total=1)
+    answer = ask(terminal, turn, meanwhile=meanwhile)
+    assert answer is not None and answer != "flag"
+    assert answer.picked == (card.choices[1],)
+    [(shown, typed)] = seen
+    assert shown.rstrip().endswith("q quits) ›")  # the prompt was up
+    assert typed == 0  # and nothing typed was read yet

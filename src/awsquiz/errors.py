@@ -29,3 +29,18 @@ class AwsquizError(Exception):
         self.hint = hint
         self.exit_code = exit_code
         self.problems = tuple(problems)
+
+
+class DeckError(AwsquizError):
+    """A deck file that cannot be read at all. Where it went wrong travels as fields (file,
+    line, column: 0 when unknown), so a report never has to parse them back out of text."""
+
+    def __init__(
+        self, path: str, detail: str, *, line: int = 0, column: int = 0, hint: str = ""
+    ) -> None:
+        where = f"{path}:{line}:{column}" if line else path
+        super().__init__(f"{where}: {detail}", hint=hint)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.detail = detail

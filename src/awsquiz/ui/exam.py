@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 from rich.panel import Panel
 from rich.text import Text
 
-from awsquiz.exam import clock_text
 from awsquiz.model import CardType
+from awsquiz.session.exam import clock_text
 from awsquiz.ui import inert, plain_table
 from awsquiz.ui.session import RichTerminal
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from awsquiz.exam import Exam, Miss, Report, Tally
-    from awsquiz.study import Turn
+    from awsquiz.session.exam import Exam, Miss, Report, Tally
+    from awsquiz.session.turn import Turn
 
 _LABEL = 16  # "   right answers"
 

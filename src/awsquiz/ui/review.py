@@ -17,8 +17,8 @@ from awsquiz.ui.session import RichTerminal
 from awsquiz.ui.text import ago, span, until
 
 if TYPE_CHECKING:
-    from awsquiz.review import MissedCard
-    from awsquiz.study import Summary
+    from awsquiz.session.rounds import MissedCard
+    from awsquiz.session.turn import Summary
 
 LIST_HEADERS = ["deck", "card", "question", "picked last", "missed", "when", "leech"]
 
@@ -46,7 +46,7 @@ class ReviewTerminal(RichTerminal):
     """The `Terminal` of a review drill: the study session's turns, a summary of its own."""
 
     def show_summary(self, summary: Summary, now: datetime) -> None:
-        from awsquiz.review import LEECH_LAPSES, ReviewSummary
+        from awsquiz.session.rounds import LEECH_LAPSES, ReviewSummary
 
         since = summary.since if isinstance(summary, ReviewSummary) else None
         self.out.print()

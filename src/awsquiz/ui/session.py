@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,7 +16,7 @@ from awsquiz.ui import console, inert
 from awsquiz.ui.text import until
 
 if TYPE_CHECKING:
-    from awsquiz.study import Feedback, Summary, Turn
+    from awsquiz.session.turn import Feedback, Summary, Turn
 
 
 def _t(text: str, style: str = "") -> Text:
@@ -34,13 +33,11 @@ class RichTerminal:
 
     # Input ----------------------------------------------------------------------------------
 
-    def read(
-        self, prompt: str, *, meanwhile: Callable[[], object] | None = None
-    ) -> str | None:
-        self.out.print(Text(prompt, style="bold cyan"), end="")
+    def prompt(self, text: str) -> None:
+        self.out.print(Text(text, style="bold cyan"), end="")
         self.out.file.flush()
-        if meanwhile is not None:
-            meanwhile()
+
+    def read_line(self) -> str | None:
         line = self.stdin.readline()
         if not line:
             self.out.print()
@@ -144,7 +141,7 @@ class RichTerminal:
         self.listed("missed", summary.missed, "drill them now: awsquiz review")
 
     def summary_panel(self, lines: Text, title: str, answered: int) -> None:
-        # A Text title: a str one is read as markup, which loads Rich's emoji table (10 ms).
+        # A Text title: a str one is read as markup, which loads Rich's emoji table.
         self.out.print(Panel(lines, title=Text(title), title_align="left", border_style="green",
                              expand=False))
         if answered:
@@ -179,7 +176,7 @@ def question_panel(turn: Turn, width: int) -> Panel:
 def _diff_line(typed: str, answer: str) -> Text:
     from difflib import SequenceMatcher
 
-    from awsquiz.grading import diff
+    from awsquiz.session.grading import diff
 
     line = Text(" you typed  ")
     if SequenceMatcher(a=typed.lower(), b=answer.lower()).ratio() < 0.5:

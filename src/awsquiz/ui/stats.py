@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from awsquiz.stats import HEATMAP_WEEKS, RETENTION_DAYS, shade
+from awsquiz.session.stats import HEATMAP_WEEKS, RETENTION_DAYS, shade
 from awsquiz.ui import console, inert
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from awsquiz.stats import DeckStats, Heatmap, StatsReport
+    from awsquiz.session.stats_report import DeckStats, Heatmap, StatsReport
 
 SHADES = " ░▒▓█"  # index = shade level; level 0 (a day without reviews) is drawn as EMPTY
 EMPTY = "·"

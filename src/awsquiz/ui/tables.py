@@ -14,8 +14,8 @@ from awsquiz.ui.text import ago
 
 if TYPE_CHECKING:
     from awsquiz.model import Card
-    from awsquiz.overview import DeckSummary
-    from awsquiz.service import CheckReport
+    from awsquiz.services.listing import CheckReport
+    from awsquiz.session.overview import DeckSummary
 
 
 # JSON escapes C0 controls itself; these are C1 controls (U+009B is CSI to many terminals),

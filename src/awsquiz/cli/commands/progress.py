@@ -1,0 +1,75 @@
+"""`awsquiz progress`: where progress lives, merge, export and import."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from awsquiz.cli.app import Group, ProgressOpt, app, where
+
+progress_app = typer.Typer(
+    cls=Group,
+    help="Where progress lives; merge another machine's progress; back up and restore.",
+    no_args_is_help=True,
+)
+app.add_typer(progress_app, name="progress")
+
+
+@progress_app.command("path")
+def progress_path_command(progress: ProgressOpt = None) -> None:
+    """Print the progress folder and this machine's review log.
+
+    [dim]Example:[/dim] awsquiz progress path
+    """
+    from awsquiz.services.progress import path
+
+    store = where(None, progress).store()
+    typer.echo(f"folder  {store.folder}\nlog     {path(store)}")
+
+
+@progress_app.command("merge")
+def progress_merge_command(
+    other: Annotated[Path, typer.Argument(metavar="DIR", help="Another progress folder.")],
+    progress: ProgressOpt = None,
+) -> None:
+    """Add every review of another progress folder that this one lacks (union by review id).
+
+    Running it twice changes nothing; each card follows its newest review.
+
+    [dim]Example:[/dim] awsquiz progress merge /mnt/laptop/awsquiz
+    """
+    from awsquiz.services.progress import merge
+
+    added = merge(where(None, progress).store(), other)
+    typer.echo(f"merged {added} new review{'s' if added != 1 else ''} from {other}")
+
+
+@progress_app.command("export")
+def progress_export_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    progress: ProgressOpt = None,
+) -> None:
+    """Write every review to one JSON Lines file: a backup that `import` restores.
+
+    [dim]Example:[/dim] awsquiz progress export ~/awsquiz-backup.jsonl
+    """
+    from awsquiz.services.progress import export
+
+    count = export(where(None, progress).store(), file, force=force)
+    typer.echo(f"exported {count} review{'s' if count != 1 else ''} to {file}")
+
+
+@progress_app.command("import")
+def progress_import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file made by `export`.")],
+    progress: ProgressOpt = None,
+) -> None:
+    """Add the reviews of an exported file that this progress lacks (union by review id).
+
+    [dim]Example:[/dim] awsquiz progress import ~/awsquiz-backup.jsonl
+    """
+    from awsquiz.services.progress import import_file
+
+    added = import_file(where(None, progress).store(), file)
+    typer.echo(f"imported {added} new review{'s' if added != 1 else ''} from {file}")

@@ -1,0 +1,56 @@
+"""`awsquiz study`: a spaced-repetition session."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from awsquiz.cli.app import DeckArgs, DecksOpt, ProgressOpt, SeedOpt, app, where
+from awsquiz.cli.startup import collect_from_first_answer
+
+
+@app.command("study")
+def study_command(
+    deck: DeckArgs = None,
+    limit: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--limit", metavar="N", min=1, help="At most N cards this session."),
+    ] = None,
+    new: Annotated[
+        int, typer.Option("--new", metavar="N", min=0, help="New cards a day (counting today's).")
+    ] = 10,
+    all_cards: Annotated[
+        bool, typer.Option("--all", help="Also study cards that are not due yet.")
+    ] = False,
+    seed: SeedOpt = None,
+    retention: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            "--retention",
+            metavar="R",
+            help="Desired retention, 0.70 to 0.99 (default 0.9); kept for next time.",
+        ),
+    ] = None,
+    decks: DecksOpt = None,
+    progress: ProgressOpt = None,
+) -> None:
+    """Study what is due, most at risk first, then up to --new new cards.
+
+    Answer with a choice's number or text; for typed cards type the answer, or press Enter
+    to see it and rate yourself 1-4. [bold]q[/bold], Ctrl-D or Ctrl-C ends the session; every
+    answer is saved the moment you give it.
+
+    [dim]Example:[/dim] awsquiz study encryption --new 5
+    """
+    from awsquiz.services.study import run_study
+    from awsquiz.ui.session import RichTerminal
+
+    run_study(
+        where(decks, progress),
+        deck or [],
+        collect_from_first_answer(RichTerminal()),
+        new_per_day=new,
+        limit=limit,
+        include_all=all_cards,
+        seed=seed,
+        retention=retention,
+    )

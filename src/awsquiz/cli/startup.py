@@ -1,0 +1,92 @@
+"""How a command starts fast: every start-up speed trick of awsquiz, here and nowhere else.
+
+- The cyclic garbage collector is paused while a command starts: starting makes tens of
+  thousands of objects that live as long as the command (modules, decks, each card's glance,
+  a log's records) and next to no cyclic garbage, so collecting would only walk them again
+  and again. Commands that ask the learner something turn it back on at the first answer
+  read (`collect_from_first_answer`); the others are over before it matters.
+- The console script builds only the Typer command it runs (`only`): Typer turns the
+  signature of every registered command into Click parameters on each run.
+- `--help` loads typer's Rich help without rich.markdown and rich.traceback, which help in
+  "rich" markup mode never uses (`light_rich_help`).
+
+benchmarks/RESULTS.md has what each of these is worth, measured again with each release.
+"""
+
+import copy
+import gc
+import sys
+import types
+from typing import Any, TypeVar
+
+import typer
+
+_T = TypeVar("_T")
+
+
+def run(app: typer.Typer) -> None:
+    """Run the command that the command line names, started as fast as it can be."""
+    gc.disable()
+    if "--help" in sys.argv or "-h" in sys.argv:
+        light_rich_help()
+    (only(app, sys.argv[1]) if len(sys.argv) > 1 else app)()
+
+
+def collect_from_first_answer(terminal: _T) -> _T:
+    """`terminal`, turning the collector back on when it first reads an answer, with what
+    start-up made set aside (gc.freeze), so that turning it on costs nothing then."""
+    return _Collecting(terminal)  # type: ignore[return-value]
+
+
+class _Collecting:
+    """A terminal's stand-in that resumes collection at the first `read_line`."""
+
+    def __init__(self, terminal: Any) -> None:
+        self._terminal = terminal
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._terminal, name)
+
+    def read_line(self) -> str | None:
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+        line: str | None = self._terminal.read_line()
+        return line
+
+
+def only(app: typer.Typer, name: str) -> typer.Typer:
+    """The app with only the command `name` (if there is one by that name): a run names one
+    command. Anything else (no command, a misspelt one, shell completion) keeps them all."""
+    commands = [info for info in app.registered_commands if info.name == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if not (commands or groups):
+        return app
+    alone = copy.copy(app)
+    alone.registered_commands = commands
+    alone.registered_groups = groups
+    return alone
+
+
+def light_rich_help() -> None:
+    """Let typer's Rich help load without rich.markdown and rich.traceback.
+
+    typer.rich_utils imports both at its top, but help in "rich" markup mode uses neither
+    (Markdown is only for "markdown" mode, Traceback only for pretty exceptions, which are
+    off). They are stood in for while typer.rich_utils loads, then taken out again, so that
+    any later import of those modules gets the real ones.
+    """
+    if "typer.rich_utils" in sys.modules:
+        return
+    stand_ins: dict[str, types.ModuleType] = {}
+    for name, attribute in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")):
+        if name not in sys.modules:
+            module = types.ModuleType(name)
+            setattr(module, attribute, type(attribute, (), {}))
+            sys.modules[name] = stand_ins[name] = module
+    try:
+        import typer.rich_utils  # noqa: F401
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]

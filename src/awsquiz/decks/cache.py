@@ -1,0 +1,177 @@
+"""The parse cache: each deck file's cards as JSON in the user cache folder, and its index
+entry (ids and keys only), keyed by the file's path and checked against its size, modification
+time and content hash, so YAML is parsed only when a file changes. A stale or damaged entry
+is rebuilt silently."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any
+
+from awsquiz.model import Deck, DeckIndex, LoadResult, Problem
+from awsquiz.system import fastjson, paths
+from awsquiz.system.files import write_cache
+
+CACHE_VERSION = 2
+
+
+def entry_file(path: Path) -> Path:
+    return paths.cache_dir() / "decks" / f"{paths.cache_name(path)}.json"
+
+
+def load_pair(path: Path) -> tuple[Deck | None, list[Problem]]:
+    result = load_cached(path)
+    return result.deck, result.problems
+
+
+def _index_file(path: Path) -> Path:
+    return entry_file(path).with_suffix(".index.json")
+
+
+def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
+    """A deck's index entry if the file has not changed since it was written; otherwise the
+    deck through the parse cache (which writes a fresh index entry)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is not None and S_ISREG(stat.st_mode):
+        entry = _read_entry(_index_file(path))
+        if (
+            entry is not None
+            and entry.get("path") == str(path)
+            and entry.get("size") == stat.st_size
+            and entry.get("mtime_ns") == stat.st_mtime_ns
+        ):
+            try:
+                return _index_from(entry)
+            except (KeyError, TypeError, ValueError):
+                pass  # a damaged entry: go through the parse cache
+    result = load_cached(path)
+    deck = result.deck
+    if stat is not None and S_ISREG(stat.st_mode):
+        # Stamped with the size and time seen before reading: if the file changed meanwhile,
+        # the next run sees a newer time and reads it again.
+        write_cache(_index_file(path), fastjson.dumps({
+            "version": _cache_version(),
+            "path": str(path),
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "deck": None if deck is None else {
+                "id": deck.id,
+                "title": deck.title,
+                "path": deck.path,
+                # One text, a key a line: read back with one split, not a string per key
+                # (deck and card ids never hold a newline).
+                "keys": "\n".join(card.key for card in deck.cards),
+            },
+            "problems": [p.to_dict() for p in result.problems],
+        }))
+    return (None if deck is None else DeckIndex.of(deck)), result.problems
+
+
+def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]:
+    problems = [Problem.from_dict(p) for p in entry["problems"]]
+    raw = entry["deck"]
+    if raw is None:
+        return None, problems
+    deck_id = raw["id"]
+    if type(deck_id) is not str or type(raw["title"]) is not str:
+        raise TypeError("not an index entry")
+    text = raw["keys"]
+    if type(text) is not str:
+        raise TypeError("not an index entry")
+    keys = tuple(text.split("\n")) if text else ()
+    return DeckIndex(deck_id, raw["title"], raw["path"], keys), problems
+
+
+def load_cached(path: Path) -> LoadResult:
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return LoadResult(str(path), None, [Problem(str(path), 0, 0, str(exc.strerror))])
+    if not S_ISREG(stat.st_mode):
+        return _parse(path)  # a folder, pipe or device: refused there, never read here
+    cache_file = entry_file(path)
+    entry = _read_entry(cache_file)
+    digest = None
+    if entry is not None and entry.get("path") == str(path):
+        if entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns:
+            return _result_from(entry)
+        digest = _digest(path)
+        if digest is not None and digest == entry.get("sha256"):
+            _write_entry(cache_file, path, stat, digest, entry)
+            return _result_from(entry)
+    result = _parse(path)
+    # Taken before parsing when there was an entry to compare with: if the file changes
+    # after that, its newer time sends the next run here again.
+    digest = digest or _digest(path)
+    if digest is not None:
+        _write_entry(cache_file, path, stat, digest, _entry_of(result))
+    return result
+
+
+def _parse(path: Path) -> LoadResult:
+    from awsquiz.decks.deck_file import load_deck_file  # the parser: only when no entry will do
+
+    return load_deck_file(path)
+
+
+def _digest(path: Path) -> str | None:
+    import hashlib  # only when a file's size or time changed: it is slow to load
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _read_entry(cache_file: Path) -> dict[str, Any] | None:
+    try:
+        entry = fastjson.loads(cache_file.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("version") != _cache_version():
+        return None
+    return entry
+
+
+def _cache_version() -> str:
+    from awsquiz import __version__
+
+    return f"{CACHE_VERSION}:{__version__}"
+
+
+def _entry_of(result: LoadResult) -> dict[str, Any]:
+    return {
+        "deck": result.deck.to_dict() if result.deck else None,
+        "problems": [p.to_dict() for p in result.problems],
+    }
+
+
+def _result_from(entry: dict[str, Any]) -> LoadResult:
+    try:
+        deck = Deck.from_dict(entry["deck"]) if entry["deck"] else None
+        problems = [Problem.from_dict(p) for p in entry["problems"]]
+    except (KeyError, TypeError, ValueError):
+        # A damaged entry: parse the file again.
+        return _parse(Path(entry.get("path", "")))
+    return LoadResult(entry["path"], deck, problems)
+
+
+def _write_entry(
+    cache_file: Path, path: Path, stat: os.stat_result, digest: str, body: dict[str, Any]
+) -> None:
+    entry = {
+        "version": _cache_version(),
+        "path": str(path),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "sha256": digest,
+        "deck": body["deck"],
+        "problems": body["problems"],
+    }
+    write_cache(cache_file, fastjson.dumps(entry))
+

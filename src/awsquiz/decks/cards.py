@@ -1,0 +1,200 @@
+"""One card of a deck file's `cards` list: its type, question, choices, answers and notes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from awsquiz.decks.nodes import (
+    Checker,
+    child,
+    has_errors,
+    is_null,
+    optional_list,
+    optional_text,
+    plain_text,
+    raw_text,
+    read_common,
+    slugify,
+)
+from awsquiz.model import Card, CardType
+from awsquiz.model.build import construct
+
+CARD_KEYS = (
+    "id", "type", "question", "answer", "accept", "choices", "why",
+    "explanation", "source", "verified", "tags",
+)
+CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+_CARD_TYPES = [t.value for t in CardType]
+
+
+def read_card(node: Any, deck_id: str, deck_tags: list[str], checker: Checker) -> Card | None:
+    errors_before = len(checker.problems)
+    raw_id = raw_text(node, "id")
+    derived = raw_id is None
+    name = raw_id or slugify(raw_text(node, "question") or "card")
+    fields = checker.mapping(node, "a card", CARD_KEYS, name)
+    if fields is None:
+        return None
+    question = optional_text(fields, "question", checker, name)
+    if not derived and not CARD_ID.match(name or ""):
+        checker.error(
+            fields["id"][1], "a card id must be letters, digits, '-', '_' or '.'", name
+        )
+    if "question" not in fields or (question is not None and not question.strip()):
+        checker.error(node, "missing 'question'", name)
+
+    card_type = CardType.BASIC
+    if "type" in fields:
+        raw_type = checker.text(fields["type"][1], "'type'", name)
+        types = _CARD_TYPES
+        if raw_type is not None and raw_type not in types:
+            close = difflib.get_close_matches(raw_type, types, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            checker.error(
+                fields["type"][1],
+                f"type '{raw_type}' is not one of basic, choice, multi{hint}",
+                name,
+            )
+        elif raw_type is not None:
+            card_type = CardType(raw_type)
+
+    choices = read_choices(fields, card_type, checker, name)
+    answers = read_answers(node, fields, card_type, choices, checker, name)
+    accept = optional_list(fields, "accept", checker, name) or []
+    if accept and card_type is not CardType.BASIC:
+        checker.error(fields["accept"][0], "'accept' applies only to basic cards", name)
+    why = read_why(fields, choices, answers, checker, name)
+    explanation, source, verified, tags = read_common(fields, name, checker)
+
+    if derived:
+        checker.warn(
+            node, "card has no 'id'; editing its question will reset its progress", name
+        )
+    if not explanation:
+        checker.warn(node, "card has no 'explanation'", name)
+    if not source:
+        checker.warn(node, "card has no 'source'", name)
+    if has_errors(checker, errors_before) or not question or answers is None:
+        return None
+    return construct(Card, {  # every field, in order, as Card(...) would set them
+        "deck": deck_id,
+        "id": name or "",
+        "type": card_type,
+        "question": question,
+        "answers": tuple(answers),
+        "choices": tuple(choices or ()),
+        "accept": tuple(accept),
+        "why": why,
+        "explanation": explanation,
+        "source": source,
+        "verified": verified,
+        "tags": tuple(dict.fromkeys(deck_tags + tags)),
+        "line": node.start_mark.line + 1,
+        "id_derived": derived,
+    })
+
+
+
+def read_choices(
+    fields: dict[str, tuple[Any, Any]], card_type: CardType, checker: Checker, name: str | None
+) -> list[str] | None:
+    if card_type is CardType.BASIC:
+        if "choices" in fields:
+            checker.error(
+                fields["choices"][0], "'choices' needs 'type: choice' or 'type: multi'", name
+            )
+        return None
+    if "choices" not in fields:
+        return None  # reported with the answer, which then has nothing to match
+    node = fields["choices"][1]
+    choices = checker.text_list(node, "'choices'", name)
+    if choices is None:
+        return None
+    if len(choices) < 2:
+        checker.error(node, f"a {card_type.value} card needs at least 2 choices", name)
+    folded: dict[str, int] = {}
+    for index, choice in enumerate(choices):
+        key = choice.strip().casefold()
+        if key in folded:
+            checker.error(child(node, index), f"choice '{choice}' is listed twice", name)
+        folded[key] = index
+    return choices
+
+
+
+def read_answers(
+    card_node: Any,
+    fields: dict[str, tuple[Any, Any]],
+    card_type: CardType,
+    choices: list[str] | None,
+    checker: Checker,
+    name: str | None,
+) -> list[str] | None:
+    if card_type is not CardType.BASIC and "choices" not in fields:
+        checker.error(card_node, f"a {card_type.value} card needs 'choices'", name)
+    if "answer" not in fields or is_null(fields["answer"][1]):
+        checker.error(card_node, "missing 'answer'", name)
+        return None
+    node = fields["answer"][1]
+    if card_type is CardType.MULTI:
+        answers = checker.text_list(node, "'answer'", name)
+        if answers is None:
+            return None
+        if len(answers) < 2:
+            checker.error(
+                node,
+                "a multi card needs a list of at least 2 right answers "
+                "(use 'type: choice' for one)",
+                name,
+            )
+        if len(set(answers)) != len(answers):
+            checker.error(node, "an answer is listed twice", name)
+    else:
+        answer = checker.text(node, "'answer'", name)
+        if answer is None:
+            return None
+        if not answer.strip():
+            checker.error(node, "'answer' is empty", name)
+        answers = [answer]
+    if choices is not None:
+        for index, answer in enumerate(answers):
+            if answer not in choices:
+                close = difflib.get_close_matches(answer, choices, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                target = child(node, index) if card_type is CardType.MULTI else node
+                checker.error(target, f"answer '{answer}' is not one of its choices{hint}", name)
+        if card_type is CardType.MULTI and choices and set(answers) >= set(choices):
+            checker.error(node, "every choice is an answer; add a wrong choice", name)
+    return answers
+
+
+def read_why(
+    fields: dict[str, tuple[Any, Any]],
+    choices: list[str] | None,
+    answers: list[str] | None,
+    checker: Checker,
+    name: str | None,
+) -> dict[str, str]:
+    if "why" not in fields:
+        return {}
+    node = fields["why"][1]
+    if choices is None:
+        checker.error(fields["why"][0], "'why' explains wrong choices; the card has none", name)
+        return {}
+    why_fields = checker.mapping(node, "'why'", None, name)
+    why: dict[str, str] = {}
+    for key, (key_node, value_node) in (why_fields or {}).items():
+        if key not in choices:
+            checker.error(key_node, f"why '{key}': not one of the card's choices", name)
+        elif answers and key in answers:
+            checker.error(key_node, f"why '{key}': that choice is a right answer", name)
+        value = plain_text(value_node)
+        if value is None:
+            value = checker.text(value_node, f"why '{key}'", name)
+        if value is not None:
+            why[key] = value
+    return why

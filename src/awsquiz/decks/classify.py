@@ -1,0 +1,101 @@
+"""The classify shorthand: one choice card per item, all with the same categories."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from awsquiz.decks.nodes import (
+    Checker,
+    has_errors,
+    optional_text,
+    plain_text,
+    read_common,
+    slugify,
+)
+from awsquiz.model import Card, CardType
+from awsquiz.model.build import construct
+
+CLASSIFY_KEYS = (
+    "id", "question", "categories", "items", "why", "explanation", "source", "verified", "tags",
+)
+
+
+def read_classify(
+    node: Any, deck_id: str, deck_tags: list[str], checker: Checker
+) -> Iterator[tuple[Card, Any]]:
+    """The classify shorthand: one choice card per item, all with the same categories."""
+    errors_before = len(checker.problems)
+    fields = checker.mapping(node, "a classify block", CLASSIFY_KEYS)
+    if fields is None:
+        return
+    prefix = optional_text(fields, "id", checker)
+    template = optional_text(fields, "question", checker)
+    name = prefix or "classify"
+    if not template:
+        checker.error(node, "missing 'question' (use {item} where the item goes)", name)
+    elif "{item}" not in template:
+        checker.error(fields["question"][1], "the question needs {item} where the item goes", name)
+    categories = None
+    if "categories" not in fields:
+        checker.error(node, "missing 'categories'", name)
+    else:
+        categories = checker.text_list(fields["categories"][1], "'categories'", name)
+        if categories is not None and len(categories) < 2:
+            checker.error(fields["categories"][1], "needs at least 2 categories", name)
+    explanation, source, verified, tags = read_common(fields, name, checker)
+    why_node = fields.get("why")
+    why_fields = checker.mapping(why_node[1], "'why'", None, name) if why_node else {}
+    why: dict[str, str] = {}
+    for key, (key_node, value_node) in (why_fields or {}).items():
+        if categories is not None and key not in categories:
+            checker.error(key_node, f"why '{key}': not one of the categories", name)
+        value = plain_text(value_node)
+        if value is None:
+            value = checker.text(value_node, f"why '{key}'", name)
+        if value is not None:
+            why[key] = value
+    if prefix is None:
+        checker.warn(node, "classify block has no 'id'; its cards' ids come from the items")
+    if not explanation:
+        checker.warn(node, "classify block has no 'explanation'", name)
+    if not source:
+        checker.warn(node, "classify block has no 'source'", name)
+    items = None
+    if "items" in fields:
+        items = checker.mapping(fields["items"][1], "'items'", None, name)
+    if "items" not in fields:
+        checker.error(node, "missing 'items' (item: category)", name)
+    if has_errors(checker, errors_before) or not template or categories is None:
+        return
+    for item, (key_node, value_node) in (items or {}).items():
+        card_id = f"{prefix}-{slugify(item)}" if prefix else slugify(item)
+        category = plain_text(value_node)
+        if category is None:
+            category = checker.text(value_node, f"the category of '{item}'", card_id)
+        if category is None:
+            continue
+        if category not in categories:
+            close = difflib.get_close_matches(category, categories, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            checker.error(value_node, f"'{category}' is not one of the categories{hint}", card_id)
+            continue
+        card = construct(Card, {  # every field, in order, as Card(...) would set them
+            "deck": deck_id,
+            "id": card_id,
+            "type": CardType.CHOICE,
+            "question": template.replace("{item}", item),
+            "answers": (category,),
+            "choices": tuple(categories),
+            "accept": (),
+            "why": {k: v for k, v in why.items() if k != category},
+            "explanation": explanation,
+            "source": source,
+            "verified": verified,
+            "tags": tuple(dict.fromkeys(deck_tags + tags)),
+            "line": key_node.start_mark.line + 1,
+            "id_derived": False,
+        })
+        yield card, key_node
+

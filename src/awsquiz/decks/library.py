@@ -1,0 +1,152 @@
+"""All decks the learner has: bundled, AWSQUIZDECKS and --decks folders, and deck paths,
+loaded through the parse cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from awsquiz.decks.cache import load_index, load_pair
+from awsquiz.decks.discovery import D, find_deck_files, select
+from awsquiz.decks.parse_ahead import parse_ahead
+from awsquiz.errors import AwsquizError
+from awsquiz.model import Card, Deck, DeckIndex, Problem, Severity
+
+
+@dataclass
+class Library:
+    """Loaded decks and every problem found in their files."""
+
+    decks: list[Deck] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    def deck(self, deck_id: str) -> Deck | None:
+        return next((d for d in self.decks if d.id == deck_id), None)
+
+    def cards(self) -> list[Card]:
+        return [card for deck in self.decks for card in deck.cards]
+
+    def raise_errors(self) -> None:
+        """Stop with every error at once, pointing the author at `awsquiz check`."""
+        if self.errors:
+            count = len(self.errors)
+            raise AwsquizError(
+                f"{count} problem{'s' if count > 1 else ''} in the deck files",
+                problems=self.errors,
+                hint="run 'awsquiz check' for details; fix the deck files and try again",
+            )
+
+
+def load_files(files: Iterable[Path], *, preferred: int = 0) -> Library:
+    """Load deck files (through the cache) and check deck ids are unique across them.
+
+    The first `preferred` files were named on the command line: a folder deck with the same
+    id as one of them is left out quietly, so a learner can study an edited copy of a deck.
+    """
+    files = list(files)
+    parse_ahead(files).finish()
+    decks, problems = _unique(files, preferred, load_pair)
+    return Library(decks, problems)
+
+
+
+
+
+def _unique(
+    files: Iterable[Path],
+    preferred: int,
+    load: Callable[[Path], tuple[D | None, list[Problem]]],
+) -> tuple[list[D], list[Problem]]:
+    """Each file's deck, through `load`, keeping deck ids unique (see `load_files`)."""
+    decks: list[D] = []
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}
+    named_ids: set[str] = set()
+    for index, path in enumerate(files):
+        deck, found = load(path)
+        if deck is not None and deck.id in named_ids:
+            continue
+        problems += found
+        if deck is None:
+            continue
+        if deck.id in owners:
+            problems.append(
+                Problem(
+                    str(path), 1, 1,
+                    f"deck id '{deck.id}' is already used by {owners[deck.id]}; "
+                    "deck ids must be unique (set 'deck:' to another id)",
+                )
+            )
+            continue
+        owners[deck.id] = str(path)
+        if index < preferred:
+            named_ids.add(deck.id)
+        decks.append(deck)
+    return decks, problems
+
+
+
+def load_library(
+    extra_dirs: Sequence[Path] = (), selection: Sequence[str] = (), *, strict: bool = True
+) -> Library:
+    """The decks to work on: every deck, or those named by id or path in `selection`."""
+    files, named_count = find_deck_files(extra_dirs, selection)
+    library = load_files(files, preferred=named_count)
+    if strict:
+        library.raise_errors()
+    if selection:
+        library.decks = select(library.decks, selection)
+    return library
+
+
+def load_selected_index(
+    found: tuple[list[Path], int], selection: Sequence[str] = ()
+) -> list[DeckIndex]:
+    """The decks `load_library` would give, as index entries, of the files `find_deck_files`
+    found: no card is built (a session builds only the decks of the cards it shows, with
+    `deck_cards`). A first run's parsing is started beforehand with `parse_ahead`."""
+    files, named_count = found
+    decks, problems = _unique(files, named_count, load_index)
+    Library(problems=problems).raise_errors()
+    return select(decks, selection) if selection else decks
+
+
+def deck_cards(index: DeckIndex) -> dict[str, Card]:
+    """The cards of one indexed deck by key, through the parse cache."""
+    deck, problems = load_pair(Path(index.path))
+    if deck is None:  # the file broke since it was indexed
+        Library(problems=problems).raise_errors()
+        raise AwsquizError(f"{index.path}: the deck can no longer be read")
+    return {card.key: card for card in deck.cards}
+
+
+class CardShelf:
+    """Cards by key for a session: each deck is built from the parse cache the first time
+    one of its cards is shown, so a session over 10,000 cards starts without building them."""
+
+    def __init__(self, decks: Sequence[DeckIndex]) -> None:
+        self._deck_of = {key: deck for deck in decks for key in deck.keys}
+        self._cards: dict[str, Card] = {}
+
+    def __getitem__(self, key: str) -> Card:
+        card = self._cards.get(key)
+        if card is None:
+            self._cards.update(deck_cards(self._deck_of[key]))
+            card = self._cards[key]
+        return card
+
+
+
+def deck_ids_for_completion(incomplete: str) -> list[str]:
+    """Deck ids for shell completion; never fails (a broken deck just completes nothing)."""
+    try:
+        library = load_library(strict=False)
+    except AwsquizError:
+        return []
+    return [d.id for d in library.decks if d.id.startswith(incomplete)]
+

@@ -1,0 +1,65 @@
+"""A deck: a file's cards with its id and title; and its index entry, without the cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+
+from awsquiz.model.card import Card, CardDict
+
+
+class DeckDict(TypedDict):
+    id: str
+    title: str
+    description: str
+    tags: list[str]
+    path: str
+    cards: list[CardDict]
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A deck file's cards, with its id, title and where it came from."""
+
+    id: str
+    title: str
+    description: str
+    path: str
+    cards: tuple[Card, ...]
+    tags: tuple[str, ...] = ()
+
+    def to_dict(self) -> DeckDict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "tags": list(self.tags),
+            "path": self.path,
+            "cards": [card.to_dict() for card in self.cards],
+        }
+
+    @staticmethod
+    def from_dict(data: DeckDict) -> Deck:
+        return Deck(
+            id=data["id"],
+            title=data["title"],
+            description=data["description"],
+            tags=tuple(data["tags"]),
+            path=data["path"],
+            cards=tuple(Card.from_dict(card) for card in data["cards"]),
+        )
+
+
+
+@dataclass(frozen=True)
+class DeckIndex:
+    """What listing a deck and planning a session need of it: no card but its key."""
+
+    id: str
+    title: str
+    path: str
+    keys: tuple[str, ...]  # "deck/card" of every card, in deck order
+
+    @staticmethod
+    def of(deck: Deck) -> DeckIndex:
+        return DeckIndex(deck.id, deck.title, deck.path, tuple(card.key for card in deck.cards))

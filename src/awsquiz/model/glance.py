@@ -1,0 +1,31 @@
+"""A card's progress at a glance: the few fields listing decks and planning a session need."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from awsquiz.model.progress import CardProgress
+
+
+class Glance(NamedTuple):
+    """Kept for every studied card in the glance cache (as a list of these six, in order)."""
+
+    state: int  # a State value
+    due: str
+    stability: float | None
+    last_time: str  # when the card was last answered
+    last_review: str | None  # the scheduler's last review time
+    first_time: str  # when the card was first answered
+
+    @staticmethod
+    def of(entry: CardProgress) -> Glance:
+        state = entry.state
+        return Glance(
+            state.state, state.due, state.stability, entry.last_time, state.last_review,
+            entry.first_time,
+        )
+
+
+def glances(progress: Mapping[str, CardProgress]) -> dict[str, Glance]:
+    return {key: Glance.of(entry) for key, entry in progress.items()}

@@ -1,0 +1,1 @@
+"""Scheduling: the FSRS library behind a small interface of plain values."""

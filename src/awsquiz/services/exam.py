@@ -1,0 +1,118 @@
+"""`awsquiz exam`: a timed mock exam; every counted answer saved as an "exam" review, and the
+result saved to the exam log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from awsquiz.errors import AwsquizError
+from awsquiz.model import Review
+from awsquiz.services.loop import LoadLater, ready_for_answers, run_session
+from awsquiz.services.where import Where
+from awsquiz.session.exam import (
+    DEFAULT_PASS_MARK,
+    DEFAULT_QUESTIONS,
+    Exam,
+    ExamScreen,
+    Report,
+    Timer,
+    check_options,
+    clock_text,
+    plan,
+    seconds_allowed,
+)
+from awsquiz.session.turn import Answer, Turn
+from awsquiz.store.exam_log import save_result
+from awsquiz.store.store import Store
+from awsquiz.system import paths
+
+
+class _Sitting:
+    """The `Session` of an exam: no feedback, flagging, and the timer's deadline."""
+
+    allow_flag = True
+    feedback = False
+
+    def __init__(self, exam: Exam, store: Store, terminal: ExamScreen) -> None:
+        self.exam = exam
+        self.store = store
+        self.terminal = terminal
+        self.report: Report | None = None
+        self.problem: AwsquizError | None = None
+
+    def next_turn(self, now: datetime) -> Turn | None:
+        question = self.exam.next(now)
+        if question is None:
+            return None
+        note = f"{clock_text(self.exam.timer.left(now))} left"
+        if self.exam.was_flagged(question.number):
+            note += " · flagged"
+        return Turn(
+            card=question.card, choices=question.choices, position=question.number,
+            total=self.exam.total, mode="exam", note=note,
+        )
+
+    def accepts(self, turn: Turn, answer: Answer, now: datetime) -> bool:
+        """Counted unless it came after the deadline (which ends the exam)."""
+        picked = answer.picked if isinstance(answer.picked, tuple) else ()
+        return self.exam.answer(turn.position, picked, now) is not None
+
+    def answered(self, turn: Turn, answer: Answer, review: Review, first: bool) -> None:
+        pass  # counted by `accepts`; the result says how it went
+
+    def flag(self, turn: Turn) -> None:
+        self.exam.flag(turn.position)
+
+    def quit(self, now: datetime, *, interrupted: bool) -> None:
+        self.exam.abandon(now)
+
+    def finish(self, now: datetime) -> None:
+        if self.exam.ending == "time":
+            self.terminal.show_time_up(self.exam.late_answer)
+        self.report = self.exam.report(now)
+        try:
+            save_result(self.store.folder, self.store.machine, self.report.result)
+        except AwsquizError as error:
+            self.problem = error  # raised once the result is on the screen
+        self.terminal.show_exam_result(self.report)
+
+
+def run_exam(
+    where: Where,
+    selection: Sequence[str],
+    terminal: ExamScreen,
+    *,
+    questions: int = DEFAULT_QUESTIONS,
+    minutes: float | None = None,
+    pass_mark: int = DEFAULT_PASS_MARK,
+    seed: int | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Report:
+    """Ask the questions, save every counted answer as an "exam" review, save the result.
+
+    `q` or the end of input abandons the exam (the answers given are kept); so does Ctrl-C,
+    after which KeyboardInterrupt is raised again once the result is saved and shown.
+    """
+    check_options(questions, minutes, pass_mark)
+    library = where.library(selection)
+    drawn = plan(library.decks, questions, seed)
+    if not drawn:
+        names = ", ".join(deck.id for deck in library.decks) or "none"
+        raise AwsquizError(
+            f"no choice or multi cards in the chosen decks ({names})",
+            hint="an exam asks only auto-graded cards (type: choice or multi)",
+        )
+    store = where.store()
+    scheduler = ready_for_answers(store, None)
+    clock = clock or paths.clock()
+    exam = Exam(
+        drawn, Timer(clock(), seconds_allowed(len(drawn), minutes)), pass_mark, questions
+    )
+    terminal.show_exam_start(exam)
+    sitting = _Sitting(exam, store, terminal)
+    run_session(sitting, terminal, LoadLater(store, loaded=True), scheduler, clock, where.warn)
+    if sitting.problem is not None:
+        raise sitting.problem
+    assert sitting.report is not None
+    return sitting.report

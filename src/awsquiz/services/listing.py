@@ -1,0 +1,90 @@
+"""Listing and checking decks: `awsquiz decks`, `cards`, `check` and the bare `awsquiz`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from awsquiz.decks.discovery import files_in, find_deck_files
+from awsquiz.decks.library import load_files, load_selected_index
+from awsquiz.decks.parse_ahead import parse_ahead
+from awsquiz.errors import AwsquizError
+from awsquiz.model import Card, DeckIndex, Problem, Severity
+from awsquiz.services.where import Where
+from awsquiz.session.overview import DeckSummary, summarize_index
+from awsquiz.store import glances
+from awsquiz.system import paths
+
+
+def list_decks(where: Where, now: datetime | None = None) -> list[DeckSummary]:
+    """Every deck's counts, from the decks' index entries and each card's glance (see
+    `store.glances`); neither a card nor the store is built while nothing changed."""
+    decks, seen = decks_and_progress(where, (), lambda: glances.read(where.folder, where.warn))
+    return summarize_index(decks, seen.cards, now or paths.now())
+
+
+_T = TypeVar("_T")
+
+
+def decks_and_progress(
+    where: Where, selection: Sequence[str], read_progress: Callable[[], _T]
+) -> tuple[list[DeckIndex], _T]:
+    """The selected decks' index entries and what `read_progress` reads. On a first run the
+    deck files are parsed in other processes meanwhile; deck errors still come first."""
+    found = find_deck_files(where.deck_dirs, selection)
+    ahead = parse_ahead(found[0])
+    failure: AwsquizError | None = None
+    try:
+        progress = read_progress()
+    except AwsquizError as error:
+        failure = error
+    finally:
+        ahead.finish()
+    decks = load_selected_index(found, selection)
+    if failure is not None:
+        raise failure
+    return decks, progress
+
+
+def list_cards(where: Where, selection: Sequence[str], tags: Sequence[str]) -> list[Card]:
+    cards = where.library(selection).cards()
+    if tags:
+        wanted = set(tags)
+        cards = [card for card in cards if wanted & set(card.tags)]
+    return cards
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `awsquiz check` found: how many files, decks and cards, and every problem."""
+
+    files: int
+    decks: int
+    cards: int
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+def check(where: Where, targets: Sequence[Path]) -> CheckReport:
+    """Validate deck files (default: every deck folder), every problem of every file."""
+    folders = list(targets) or [d for d in paths.deck_dirs(list(where.deck_dirs)) if d.is_dir()]
+    files = files_in(folders)
+    library = load_files(files)
+    cards = sum(len(deck.cards) for deck in library.decks)
+    # A folder named on the command line with nothing to check is a mistake, not a pass.
+    empty = [
+        Problem(str(target), 0, 0, "a folder with no deck files (.yaml or .yml) in it")
+        for target in targets
+        if target.is_dir() and not files_in([target])
+    ]
+    return CheckReport(len(files), len(library.decks), cards, empty + library.problems)

@@ -1,0 +1,34 @@
+"""Where decks and progress come from, as the command line and the environment say."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from awsquiz.decks.library import Library, load_library
+from awsquiz.store.logfiles import Warn
+from awsquiz.store.store import Store
+from awsquiz.system import paths
+
+
+@dataclass(frozen=True)
+class Where:
+    """Deck folders (--decks), the progress folder (--progress), and how to warn."""
+
+    deck_dirs: Sequence[Path] = ()
+    progress: Path | None = None
+    warn: Warn = field(default=lambda message: None)
+
+    @property
+    def folder(self) -> Path:
+        """The progress folder."""
+        return paths.progress_dir(self.progress)
+
+    def library(self, selection: Sequence[str] = ()) -> Library:
+        return load_library(self.deck_dirs, selection)
+
+    def store(self, *, load: bool = True) -> Store:
+        """The progress store, read and caught up unless `load` is False (see Store.at)."""
+        store = Store.at(self.folder, warn=self.warn)
+        return store.load() if load else store

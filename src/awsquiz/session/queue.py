@@ -1,0 +1,119 @@
+"""The queue of a study session: what comes next. Pure logic; the clock is passed in.
+
+Due cards come first, the lowest predicted recall first; then new cards in deck order, within
+the day's new-card allowance. A card still in its learning steps comes back in the same
+session when its step is over; when nothing else is left, learning cards due within
+LEARN_AHEAD are shown early rather than ending the session.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from awsquiz.model import CardState, Glance
+from awsquiz.model.state import LEARNING_STATES
+from awsquiz.model.times import iso
+from awsquiz.scheduling.scheduler import Scheduler
+
+LEARN_AHEAD = timedelta(minutes=20)
+DEFAULT_NEW_PER_DAY = 10
+
+
+@dataclass(frozen=True)
+class StudyQueue:
+    """The cards still to show in a session, in order, and those in learning steps."""
+
+    upcoming: tuple[str, ...]  # card keys not yet shown, in order
+    new: frozenset[str]  # the keys of `upcoming` that have never been studied
+    learning: tuple[tuple[str, str], ...] = ()  # (due, key) of cards in learning steps, by due
+
+    def peek(self, now: datetime) -> str | None:
+        """The card to show now, or None when the session is over."""
+        now_text = iso(now)
+        if self.learning and self.learning[0][0] <= now_text:
+            return self.learning[0][1]
+        if self.upcoming:
+            return self.upcoming[0]
+        if self.learning and self.learning[0][0] <= iso(now + LEARN_AHEAD):
+            return self.learning[0][1]
+        return None
+
+    def answered(self, key: str, state: CardState) -> StudyQueue:
+        """The queue after `key` was answered and got `state`."""
+        upcoming = tuple(k for k in self.upcoming if k != key)
+        learning = [entry for entry in self.learning if entry[1] != key]
+        if state.state in LEARNING_STATES:
+            learning.append((state.due, key))
+        return replace(self, upcoming=upcoming, learning=tuple(sorted(learning)))
+
+    @property
+    def due_left(self) -> int:
+        return sum(1 for key in self.upcoming if key not in self.new)
+
+    @property
+    def new_left(self) -> int:
+        return sum(1 for key in self.upcoming if key in self.new)
+
+    @property
+    def left(self) -> int:
+        """Cards still to answer at least once more."""
+        return len(self.upcoming) + len({key for _, key in self.learning} - set(self.upcoming))
+
+
+def new_started_today(glances: Mapping[str, Glance], now: datetime) -> int:
+    """How many cards had their first review today (the learner's local day)."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = iso(midnight)
+    return sum(1 for entry in glances.values() if entry.first_time >= start)
+
+
+def plan_study(
+    keys: Sequence[str],
+    glances: Mapping[str, Glance],
+    scheduler: Scheduler,
+    now: datetime,
+    rng: random.Random,
+    *,
+    new_per_day: int = DEFAULT_NEW_PER_DAY,
+    limit: int | None = None,
+    include_all: bool = False,
+) -> StudyQueue:
+    """The session's queue over these cards (by key, in deck order, with the glances of
+    those studied): due cards, most at risk first, then new ones, then (with `include_all`)
+    cards not yet due, soonest first."""
+    now_text = iso(now)
+    due: list[Glance] = []
+    due_keys: list[str] = []
+    later: list[tuple[str, str]] = []
+    learning: list[tuple[str, str]] = []
+    new: list[str] = []
+    glance_of = glances.get  # thousands of cards: the loop is kept tight
+    for key in keys:
+        entry = glance_of(key)
+        if entry is None:
+            new.append(key)
+        elif entry.due <= now_text:
+            due.append(entry)
+            due_keys.append(key)
+        elif entry.state in LEARNING_STATES:
+            learning.append((entry.due, key))
+        elif include_all:
+            later.append((entry.due, key))
+    allowance = max(0, new_per_day - new_started_today(glances, now))
+    new = new[:allowance]
+    recalls = scheduler.recalls(((entry.last_review, entry.stability) for entry in due), now)
+    ranked = sorted(
+        (recall, rng.random(), key) for recall, key in zip(recalls, due_keys, strict=True)
+    )
+    order = [key for _, _, key in ranked] + new
+    if include_all:
+        order += [key for _, key in sorted(later)]
+        learning_keys = [key for _, key in sorted(learning)]
+        order += learning_keys
+        learning = []
+    if limit is not None:
+        order = order[:limit]
+    return StudyQueue(upcoming=tuple(order), new=frozenset(new), learning=tuple(sorted(learning)))

@@ -1,0 +1,119 @@
+"""What `awsquiz stats` shows, as plain values (see `session.stats` for how it is counted)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+MIN_TAG_REVIEWS = 10
+
+
+@dataclass(frozen=True)
+class DeckStats:
+    """One deck's row of the stats table."""
+
+    id: str
+    title: str
+    cards: int
+    new: int
+    learning: int
+    young: int
+    mature: int
+    missed: int
+    leeches: int
+    retention: float | None  # None: no answer to a card in review in the last 30 days
+    retention_reviews: int  # the answers `retention` is the share of
+    retained: int  # of those, how many were not Again
+    recall: float | None  # None: no studied card
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Every review in scope (orphaned cards included)."""
+
+    reviews: int
+    cards: int  # cards with at least one review
+    reviews_today: int
+    reviews_30d: int
+    retention: float | None  # as DeckStats.retention, over every review in scope
+    retention_reviews: int
+    streak_days: int  # consecutive days with a review, ending today or yesterday
+    ms_today: int
+    ms_30d: int
+    ms_all: int
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Reviews per local day from `start` (a Monday, HEATMAP_WEEKS - 1 weeks before this
+    week's) to `end` (today); shade n covers counts up to `scale[n-1]` (1 to 4)."""
+
+    start: str
+    end: str
+    counts: list[int]
+    scale: list[int]
+
+
+@dataclass(frozen=True)
+class TagStats:
+    """How well the cards of one tag are remembered."""
+
+    tag: str
+    reviews: int  # answers to cards in review, all time
+    retention: float
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """A wrong choice often picked instead of the answer."""
+
+    picked: str
+    answer: str
+    times: int
+    cards: list[str]  # deck/card keys
+
+
+@dataclass(frozen=True)
+class Orphans:
+    """Progress kept for cards no deck has any more."""
+
+    cards: int
+    by_deck: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ExamLine:
+    """One recent exam in the stats."""
+
+    time: str
+    decks: list[str]
+    questions: int
+    right: int
+    percent: int
+    pass_mark: int
+    passed: bool
+    abandoned: bool
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    """Everything `awsquiz stats` shows, as plain values."""
+
+    now: str  # ISO 8601 with the learner's offset
+    today: str  # local date
+    decks: list[DeckStats]
+    total: DeckStats
+    activity: Activity
+    forecast: list[int]  # cards due on each of the next 14 days; overdue counts on day 0
+    heatmap: Heatmap
+    weak_tags: list[TagStats]
+    confusions: list[Confusion]
+    orphans: Orphans
+    exams: list[ExamLine]  # newest first
+    min_tag_reviews: int = MIN_TAG_REVIEWS
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------------------------------------

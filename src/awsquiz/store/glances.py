@@ -1,0 +1,108 @@
+"""Each card's glance (`model.Glance`), cached in the user cache folder under the size and
+change times of every review log.
+
+Progress is a function of the logs alone (the snapshot is a cache of them), and the logs only
+grow: while no log has changed, the glances of last time still hold, and neither the store
+nor a CardProgress is built. Any change to any log, or a log added or gone, means the store
+is opened as usual (reporting bad lines, catching up, rebuilding its snapshot). A store that
+warned (a torn line) is not cached, so the warning is given every time.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from awsquiz.model import Glance, glances
+from awsquiz.store.logfiles import Warn, is_log_name
+from awsquiz.store.store import Store
+from awsquiz.system import fastjson, paths
+from awsquiz.system.files import write_cache
+
+VERSION = 3  # 3: the same six fields, read back as Glance
+
+# Log file name -> [size, mtime_ns, ctime_ns] (ctime: a log made unreadable is noticed)
+Stamps = dict[str, list[int]]
+
+# The cache's rows become Glances without a Python call per card (there may be 10,000).
+_as_glance = functools.partial(tuple.__new__, Glance)
+
+
+@dataclass(frozen=True)
+class Glances:
+    """Every studied card's glance by key, and the store if it had to be read for them."""
+
+    cards: Mapping[str, Glance]
+    store: Store | None  # the store, when it had to be opened to get them (and is up to date)
+
+
+def read(folder: Path, warn: Warn) -> Glances:
+    """Every studied card's glance: from the cache while no log changed, else from the store
+    (which is then returned too, open and caught up)."""
+    stamps = log_stamps(folder)
+    if stamps is not None:
+        cards = _cached(folder, stamps)
+        if cards is not None:
+            return Glances(cards, None)
+    warned: list[str] = []
+
+    def remember_warning(message: str) -> None:
+        warned.append(message)
+        warn(message)
+
+    store = Store.open(folder, warn=remember_warning)
+    cards = glances(store.progress)
+    if stamps is not None and not warned:
+        _write(folder, stamps, cards)
+    return Glances(cards, store)
+
+
+def _cached(folder: Path, stamps: Stamps) -> dict[str, Glance] | None:
+    try:
+        entry = fastjson.loads(_cache_file(folder).read_bytes())
+        if (
+            entry["version"] != VERSION
+            or entry["folder"] != os.fsdecode(folder)
+            or entry["logs"] != stamps
+        ):
+            return None
+        rows: dict[str, Any] = entry["cards"]
+        if rows and set(map(len, rows.values())) != {len(Glance._fields)}:
+            return None
+        return dict(zip(rows, map(_as_glance, rows.values()), strict=True))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None  # no cache or a damaged one: open the store
+
+
+def remember(store: Store, stamps: Stamps | None) -> None:
+    """Cache the glances of a store caught up with the logs as `stamps` found them (or
+    later), so the next command need not open it."""
+    if stamps is not None and not store.warned:
+        _write(store.folder, stamps, glances(store.progress))
+
+
+def log_stamps(folder: Path) -> Stamps | None:
+    """The stamps of every review log, or None if the folder cannot be listed."""
+    stamps: Stamps = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if is_log_name(entry.name) and entry.is_file():
+                    stat = entry.stat()
+                    stamps[entry.name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+    except OSError:
+        return None
+    return stamps
+
+
+def _cache_file(folder: Path) -> Path:
+    return paths.cache_dir() / "progress" / f"{paths.cache_name(folder)}.json"
+
+
+def _write(folder: Path, stamps: Stamps, cards: Mapping[str, Glance]) -> None:
+    document = {"version": VERSION, "folder": os.fsdecode(folder), "logs": stamps, "cards": cards}
+    write_cache(_cache_file(folder), fastjson.dumps(document))

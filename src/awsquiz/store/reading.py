@@ -1,0 +1,223 @@
+"""Reading review logs: every line checked, torn last lines skipped, bad lines named.
+
+orjson reads each line first; any line it refuses or that fails the check is read again by
+the standard library, whose reading is the format's, to find out what is wrong with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from awsquiz.errors import AwsquizError
+from awsquiz.model import Answered, Review, ReviewDict
+from awsquiz.store.logfiles import Warn, ignore, io_error, lock, read_from, unlock
+from awsquiz.store.records import RECORD_START, check_record
+from awsquiz.system import fastjson
+
+_TORN = "skipped an incomplete answer (the program stopped while saving it)"
+_BAD_LINE_HINT = (
+    "the file was not changed. Open it in a text editor, fix or delete that line "
+    "(keep a copy first), then run the command again"
+)
+
+
+def _is_torn(line: str | bytes, exc: ValueError) -> bool:
+    """True if a line that failed to parse looks like a record cut short by a crash."""
+    text = (line.decode("utf-8", "replace") if isinstance(line, bytes) else line).rstrip()
+    if not (text.startswith(RECORD_START) or RECORD_START.startswith(text)):
+        return False
+    if not text.endswith("}"):
+        return True
+    # A cut that happens to fall just after a "}" (the end of the nested state): the parser
+    # ran out of input rather than meeting something wrong.
+    import json
+
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")
+    return False
+
+
+
+class _Lines:
+    """Line numbers of a chunk of a log that starts at byte `offset`, counted only if needed."""
+
+    def __init__(self, path: Path, offset: int) -> None:
+        self.path = path
+        self.offset = offset
+        self._base: int | None = 0 if offset == 0 else None
+
+    def where(self, index: int) -> str:
+        if self._base is None:
+            try:
+                with open(self.path, "rb") as handle:
+                    self._base = handle.read(self.offset).count(b"\n")
+            except OSError:
+                self._base = 0
+        return f"{self.path}:{self._base + index + 1}"
+
+
+def _split_lines(body: bytes) -> list[Any]:
+    """The lines of `body` as text, or as bytes if some line is not valid UTF-8."""
+    try:
+        return body.decode("utf-8").split("\n")
+    except UnicodeDecodeError:  # a damaged line somewhere: keep bytes, to find and name it
+        return body.split(b"\n")
+
+
+def parse_records(
+    path: Path, data: bytes, offset: int, warn: Warn
+) -> tuple[list[ReviewDict], int]:
+    """The valid records in `data` (bytes of `path` from `offset`) and how many bytes of
+    complete lines they cover. Torn lines are skipped with a warning; any other bad line
+    raises AwsquizError naming the file and line."""
+    consumed = data.rfind(b"\n") + 1
+    tail = data[consumed:]  # the last line when it has no newline yet
+    body = data if consumed == len(data) else data[:consumed]
+    lines = _split_lines(body)
+    lines.pop()  # what follows the last newline: nothing
+    where = _Lines(path, offset)
+    fast, check = fastjson.loads, check_record
+    records: list[Any] = []
+    append = records.append
+    for index, line in enumerate(lines):
+        try:  # the fast path (orjson), for a line of strict JSON that is a valid record
+            obj = fast(line)
+            problem = check(obj)
+        except ValueError:
+            problem = "unread"
+        if problem is not None:
+            obj = _read_slowly(line, where, index, warn)
+            if obj is None:
+                continue  # torn
+        append(obj)
+    if tail.strip():
+        # The last line has no newline yet: a crash cut it short, or it lacks only the newline.
+        obj = _read_slowly(tail, where, len(lines), warn)
+        if obj is not None:
+            append(obj)  # complete but unterminated: used, yet not counted as consumed
+    return records, consumed
+
+
+def _read_slowly(line: str | bytes, where: _Lines, index: int, warn: Warn) -> Any:
+    """One line read by the standard library, whose reading is the format's: it reads what
+    orjson refuses (NaN, integers beyond 64 bits, which orjson turns into floats) and says
+    what is wrong with a bad line. None for a torn line (after a warning); AwsquizError for
+    any other bad line."""
+    import json
+
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        if _is_torn(line, exc):
+            warn(f"{where.where(index)}: {_TORN}")
+            return None
+        raise _bad_line(where.where(index), "not valid JSON (the line is damaged)") from exc
+    problem = check_record(obj)
+    if problem is not None:
+        raise _bad_line(where.where(index), problem)
+    return obj
+
+
+def _bad_line(where: str, problem: str) -> AwsquizError:
+    if problem.startswith("written by a newer awsquiz"):
+        hint = (
+            "upgrade awsquiz (pip install --upgrade awsquiz) to read it; "
+            "the file was not changed"
+        )
+    else:
+        hint = _BAD_LINE_HINT
+    return AwsquizError(f"{where}: {problem}", hint=hint)
+
+
+def read_records(paths: Iterable[Path], warn: Warn = ignore) -> dict[str, ReviewDict]:
+    """The checked records of these log files by review id (the first copy of each id)."""
+    unique: dict[str, ReviewDict] = {}
+    for path in paths:
+        records, _ = parse_records(path, read_from(path, 0), 0, warn)
+        for record in records:
+            unique.setdefault(record["id"], record)
+    return unique
+
+
+def to_reviews(records: Iterable[ReviewDict]) -> list[Review]:
+    """Reviews from checked records, sorted by (time, id)."""
+    ordered = sorted(records, key=lambda record: (record["time"], record["id"]))
+    return [Review.from_dict(record) for record in ordered]
+
+
+def read_reviews(paths: Iterable[Path], warn: Warn = ignore) -> list[Review]:
+    """Every review in these log files, deduplicated by id, sorted by (time, id)."""
+    return to_reviews(read_records(paths, warn).values())
+
+
+
+_CHUNK = 1 << 20  # log bytes parsed at a time: memory stays flat however long the history
+
+
+def read_history(paths: Iterable[Path], warn: Warn = ignore) -> list[Answered]:
+    """Every review in these logs as `Answered`, deduplicated by id, sorted by (time, id)."""
+    unique: dict[str, Answered] = {}
+    shared: dict[str, str] = {}  # one string object per deck and card key
+    for path in paths:
+        for records, _ in record_chunks(path, warn):
+            for r in records:
+                if r["id"] in unique:
+                    continue
+                picked = r.get("picked")
+                deck = shared.setdefault(r["deck"], r["deck"])
+                key = deck + "/" + r["card"]
+                unique[r["id"]] = Answered(
+                    r["time"],
+                    r["id"],
+                    deck,
+                    shared.setdefault(key, key),
+                    r["rating"],
+                    r["right"],
+                    tuple(picked) if isinstance(picked, list) else picked,
+                    int(r.get("ms", 0)),
+                    r["state"]["state"],
+                )
+    return sorted(unique.values())
+
+
+def record_chunks(
+    path: Path, warn: Warn, start: int = 0
+) -> Iterator[tuple[list[ReviewDict], int]]:
+    """The checked records of a log from byte `start`, a megabyte of lines at a time, each
+    with the offset just past its last complete line. Read under a shared lock, so that a
+    local writer's half-written line is never seen."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - held across the generator's yields
+    except OSError as exc:
+        raise io_error(path, "could not read the review log", exc) from exc
+    with handle:
+        locked = lock(handle.fileno(), shared=True)
+        try:
+            handle.seek(start)
+            offset = start
+            carry = b""
+            while True:
+                try:
+                    block = handle.read(_CHUNK)
+                except OSError as exc:
+                    raise io_error(path, "could not read the review log", exc) from exc
+                if not block:
+                    break
+                data = carry + block
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+                records, _ = parse_records(path, data[:cut], offset, warn)
+                offset += cut
+                yield records, offset
+                carry = data[cut:]
+            if carry:
+                # A last line without its newline: used if complete, never counted as read.
+                records, _ = parse_records(path, carry, offset, warn)
+                yield records, offset
+        finally:
+            if locked:
+                unlock(handle.fileno())

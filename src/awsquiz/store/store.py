@@ -1,0 +1,250 @@
+"""The review log and the card states on disk: append-only, lock-safe, versioned.
+
+A progress folder holds each machine's review log (`logfiles`), which is the truth, and this
+machine's snapshot (`snapshot`), a cache of the progress the logs add up to (`fold`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from awsquiz.errors import AwsquizError
+from awsquiz.model import Answered, CardProgress, Review
+from awsquiz.store.fold import Fold, fold_review
+from awsquiz.store.logfiles import (
+    Warn,
+    head,
+    ignore,
+    io_error,
+    lock,
+    log_files,
+    machine_name,
+    unlock,
+)
+from awsquiz.store.reading import read_history, read_records, read_reviews, record_chunks
+from awsquiz.store.records import dumps_review
+from awsquiz.store.snapshot import HEAD_BYTES, is_stale, read_snapshot, write_snapshot
+from awsquiz.system.files import fsync_dir, write_all
+
+# Leave this much room on the disk before a session starts (a few thousand answers).
+MIN_FREE_BYTES = 1 << 20
+
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+class Store:
+    """One progress folder: this machine's log for writing, every machine's log for reading,
+    and the card progress they add up to."""
+
+    def __init__(self, folder: Path, machine: str, warn: Warn) -> None:
+        self.folder = folder
+        self.machine = machine
+        self.log_path = folder / f"reviews-{machine}.jsonl"
+        self.snapshot_path = folder / f"snapshot-{machine}.json"
+        self._warn = warn
+        self._warned: set[str] = set()
+        self.progress: dict[str, CardProgress] = {}
+        # log file name -> (bytes consumed, sha256 of the first min(offset, 256) bytes)
+        self._logs: dict[str, tuple[int, str]] = {}
+        self._loaded = False  # whether _logs and progress hold a usable snapshot
+        self.rebuilt = False  # whether the last open/catch-up had to replay every log
+
+    def warn(self, message: str) -> None:
+        """Pass a warning on to the caller, once per store (a torn line is read again by
+        every full read, but the learner needs to hear of it once)."""
+        if message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
+
+    @property
+    def warned(self) -> bool:
+        """Whether anything was said about the logs (a torn line)."""
+        return bool(self._warned)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        folder: Path,
+        *,
+        machine: str | None = None,
+        warn: Warn = ignore,
+    ) -> Store:
+        """Open a progress folder (created if missing): read the snapshot, then catch up with
+        the bytes each log gained since; rebuild from the logs if the snapshot is missing,
+        damaged, of another version or out of date."""
+        return cls.at(folder, machine=machine, warn=warn).load()
+
+    @classmethod
+    def at(
+        cls,
+        folder: Path,
+        *,
+        machine: str | None = None,
+        warn: Warn = ignore,
+    ) -> Store:
+        """The store of a progress folder (created if missing), with nothing read yet: ready
+        for `ensure_writable`, and for `load` before its progress is used."""
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise AwsquizError(
+                f"{folder}: the progress folder is a file, not a folder",
+                hint="choose another with --progress DIR or AWSQUIZ_PROGRESS",
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise io_error(folder, "could not create the progress folder", exc) from exc
+        return cls(folder, machine_name(machine), warn)
+
+    def load(self) -> Store:
+        """Read the snapshot and catch up with the logs (see `open`); returns the store."""
+        self._load_snapshot()
+        self.catch_up()
+        if self.rebuilt and self._logs:
+            # A cache: next time starts fast; a read-only folder simply goes without.
+            with contextlib.suppress(OSError):
+                self._write_snapshot()
+        return self
+
+    def _load_snapshot(self) -> None:
+        snapshot = read_snapshot(self.snapshot_path)
+        if snapshot is not None:
+            self._logs, self.progress = snapshot
+            self._loaded = True
+
+    def catch_up(self) -> None:
+        """Fold in what every log gained since it was last read (all of it for a new log);
+        start over from the logs if one was rewritten or removed. Nothing changes if a log
+        holds a bad line (AwsquizError)."""
+        logs = log_files(self.folder)
+        self.rebuilt = not self._loaded or is_stale(self._logs, logs)
+        if self.rebuilt:
+            progress: dict[str, CardProgress] = {}
+            known: dict[str, tuple[int, str]] = {}
+        else:
+            progress = dict(self.progress)
+            known = dict(self._logs)
+        folding = Fold()
+        for path in logs:
+            offset = end = known.get(path.name, (0, ""))[0]
+            # A megabyte of lines at a time, keeping only each card's newest and oldest
+            # record: memory stays flat however long the history.
+            for records, chunk_end in record_chunks(path, self.warn, offset):
+                folding.add(records)
+                end = chunk_end
+            if offset >= HEAD_BYTES:
+                digest = known[path.name][1]
+            else:
+                digest = head(path, min(end, HEAD_BYTES)) or ""  # "": unreadable: stale
+            known[path.name] = (end, digest)
+        folding.into(progress)
+        if self.rebuilt:
+            # Reviews this process appended are in its log, so nothing in memory is lost.
+            self.progress.clear()
+        self.progress.update(progress)
+        self._logs = known
+        self._loaded = True
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def ensure_writable(self) -> None:
+        """Raise AwsquizError now if answers could not be saved, before a session starts."""
+        try:
+            fd = self._open_log()
+            os.close(fd)
+        except OSError as exc:
+            raise io_error(self.log_path, "answers could not be saved", exc) from exc
+        try:
+            stats = os.statvfs(self.folder)
+        except (OSError, AttributeError):  # pragma: no cover - no statvfs (Windows)
+            return
+        if stats.f_bavail * stats.f_frsize < MIN_FREE_BYTES:
+            raise AwsquizError(
+                f"{self.folder}: answers could not be saved: the disk is full",
+                hint="free some disk space, then run the command again",
+            )
+
+    def _open_log(self) -> int:
+        flags = os.O_RDWR | os.O_APPEND | _O_BINARY | _O_CLOEXEC
+        try:
+            return os.open(self.log_path, flags)
+        except FileNotFoundError:
+            fd = os.open(self.log_path, flags | os.O_CREAT, 0o644)
+            fsync_dir(self.folder)
+            return fd
+
+    def append(self, review: Review) -> None:
+        """Save one answer: one line appended to this machine's log and fsynced, in time that
+        does not depend on the length of the history."""
+        self.append_many([review])
+
+    def append_many(self, reviews: Iterable[Review]) -> int:
+        """Save several answers with one write and one fsync; returns how many."""
+        items = list(reviews)
+        if not items:
+            return 0
+        data = b"".join(dumps_review(review) for review in items)
+        try:
+            fd = self._open_log()
+        except OSError as exc:
+            raise io_error(self.log_path, "could not save the answer", exc) from exc
+        stage = "could not save the answer"
+        try:
+            locked = lock(fd)
+            try:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    data = b"\n" + data  # after a torn line: start on a fresh line
+                if len(items) == 1:
+                    written = os.write(fd, data)
+                    if written != len(data):
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                else:
+                    write_all(fd, data)
+                stage = "could not make sure the answer reached the disk"
+                os.fsync(fd)
+            finally:
+                if locked:
+                    unlock(fd)
+        except OSError as exc:
+            raise io_error(self.log_path, stage, exc) from exc
+        finally:
+            os.close(fd)
+        for review in items:
+            fold_review(self.progress, review)
+        return len(items)
+
+    def save_snapshot(self) -> None:
+        """Catch up with every log, then write the snapshot atomically."""
+        self.catch_up()
+        try:
+            self._write_snapshot()
+        except OSError as exc:
+            error = io_error(self.snapshot_path, "could not save the snapshot", exc)
+            error.hint += " (answers are safe in the review log; the snapshot is a cache)"
+            raise error from exc
+
+    def _write_snapshot(self) -> None:
+        write_snapshot(self.snapshot_path, self._logs, self.progress)
+
+    # -- reading everything ----------------------------------------------------------------
+
+    def reviews(self) -> list[Review]:
+        """Every review in every log, deduplicated by id, sorted by (time, id)."""
+        return read_reviews(log_files(self.folder), self.warn)
+
+    def history(self) -> list[Answered]:
+        """Every review in every log, deduplicated and in time order, in compact form: a long
+        history (a million answers) read for statistics without a Review object per line."""
+        return read_history(log_files(self.folder), self.warn)
+
+    def review_ids(self) -> set[str]:
+        """The id of every review in every log."""
+        return set(read_records(log_files(self.folder), self.warn))

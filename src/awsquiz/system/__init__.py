@@ -1,0 +1,1 @@
+"""The machine: where files live, what time it is, JSON, and writing whole files safely."""

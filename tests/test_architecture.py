@@ -1,0 +1,177 @@
+"""The shape of the code (ARCHITECTURE.md): no import cycle between modules, lazy imports
+included; small modules and functions; the speed tricks in one module; and what a command
+loads, asserted through sys.modules rather than timed."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DECKS
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "awsquiz"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 80
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The awsquiz modules `name` imports, at its top or inside a function."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                base = f"{base}.{node.module}" if node.module else base
+            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        for target in targets:
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycle_between_modules_lazy_imports_included() -> None:
+    modules = _modules()
+    # A package's __init__ importing its own modules is not a cycle of the design.
+    graph = {
+        name: {t for t in _imports(name, path, modules) if not name.startswith(t + ".")}
+        for name, path in modules.items()
+    }
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_modules_and_functions_stay_small() -> None:
+    too_long = []
+    for name, path in _modules().items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > MAX_MODULE_LINES:
+            too_long.append(f"{name}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{name}.{node.name}: {length} lines")
+    assert too_long == []
+
+
+def test_the_garbage_collector_is_touched_in_one_module_only() -> None:
+    users = sorted(
+        name for name, path in _modules().items()
+        if "gc" in _stdlib_imports(path)
+    )
+    assert users == ["awsquiz.cli.startup"]
+
+
+def _stdlib_imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module)
+    return names
+
+
+def _loaded_after(*argv: str) -> set[str]:
+    """The modules loaded once the console script has run `argv` in a fresh interpreter."""
+    code = (
+        "import sys, json\n"
+        f"sys.argv = ['awsquiz', *{list(argv)!r}]\n"
+        "from awsquiz.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+# (difflib is not among them: Click loads it for its own "did you mean" messages.)
+HEAVY = {"yaml", "fsrs", "rich.markdown", "rich.traceback", "hashlib",
+         "awsquiz.decks.deck_file", "awsquiz.session.grading", "awsquiz.session.stats"}
+
+
+def test_a_warm_decks_command_loads_none_of_the_heavy_modules() -> None:
+    _loaded_after("decks", "--decks", str(DECKS))  # the first run fills the caches
+    loaded = _loaded_after("decks", "--decks", str(DECKS))
+    assert HEAVY & loaded == set()
+    assert "awsquiz.services.listing" in loaded  # the command did run
+
+
+def test_help_loads_neither_markdown_nor_the_services() -> None:
+    loaded = _loaded_after("--help")
+    assert {"rich.markdown", "rich.traceback", "awsquiz.services.listing", "yaml"} & loaded == set()
+    assert "typer.rich_utils" in loaded
+
+
+@pytest.mark.parametrize("command", ["check", "cards"])
+def test_a_command_that_parses_decks_loads_the_parser(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWSQUIZ_CACHE", str(tmp_path / "fresh-cache"))  # no parse cache yet
+    loaded = _loaded_after(command, str(DECKS / "sample.yaml"))
+    assert {"yaml", "awsquiz.decks.deck_file"} <= loaded
