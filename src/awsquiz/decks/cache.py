@@ -14,7 +14,7 @@ from awsquiz.model import Deck, DeckIndex, LoadResult, Problem
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import write_cache
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: authoring advice (long keyed answers, undated volatile facts)
 
 
 def entry_file(path: Path) -> Path:

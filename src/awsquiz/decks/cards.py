@@ -6,6 +6,7 @@ import difflib
 import re
 from typing import Any
 
+from awsquiz.decks.advice import long_answer, undated_volatile
 from awsquiz.decks.nodes import (
     Checker,
     child,
@@ -80,6 +81,7 @@ def read_card(node: Any, deck_id: str, deck_tags: list[str], checker: Checker) -
         checker.warn(node, "card has no 'source'", name)
     if has_errors(checker, errors_before) or not question or answers is None:
         return None
+    _advise(node, checker, name, question, answers, choices or [], explanation, tags + deck_tags)
     return construct(Card, {  # every field, in order, as Card(...) would set them
         "deck": deck_id,
         "id": name or "",
@@ -198,3 +200,20 @@ def read_why(
         if value is not None:
             why[key] = value
     return why
+
+
+def _advise(
+    node: Any,
+    checker: Checker,
+    name: str | None,
+    question: str,
+    answers: list[str],
+    choices: list[str],
+    explanation: str,
+    tags: list[str],
+) -> None:
+    """Warnings that keep a valid card fair and honest (see `decks.advice`)."""
+    if choices and (long := long_answer(answers, choices)):
+        checker.warn(node, long, name)
+    if undated := undated_volatile(tags, [question, *answers, explanation]):
+        checker.warn(node, undated, name)

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from awsquiz.decks.advice import long_answer, undated_volatile
 from awsquiz.decks.nodes import (
     Checker,
     has_errors,
@@ -81,6 +82,10 @@ def read_classify(
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             checker.error(value_node, f"'{category}' is not one of the categories{hint}", card_id)
             continue
+        if long := long_answer([category], categories):
+            checker.warn(key_node, long, card_id)
+        if undated := undated_volatile(deck_tags + tags, [template, explanation]):
+            checker.warn(key_node, undated, card_id)
         card = construct(Card, {  # every field, in order, as Card(...) would set them
             "deck": deck_id,
             "id": card_id,

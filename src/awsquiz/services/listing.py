@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from awsquiz.decks.discovery import files_in, find_deck_files
 from awsquiz.decks.library import load_files, load_selected_index
 from awsquiz.decks.parse_ahead import parse_ahead
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Card, DeckIndex, Problem, Severity
+from awsquiz.model import Card, Deck, DeckIndex, Problem, Severity
 from awsquiz.services.where import Where
 from awsquiz.session.overview import DeckSummary, summarize_index
 from awsquiz.store import glances
@@ -57,14 +57,27 @@ def list_cards(where: Where, selection: Sequence[str], tags: Sequence[str]) -> l
     return cards
 
 
+class Stale(NamedTuple):
+    """A card whose fact was last checked against its source too long ago, or never."""
+
+    path: str
+    line: int
+    key: str
+    verified: str | None  # when it was last checked; None: never
+    days: int | None  # how many days ago
+
+
 @dataclass(frozen=True)
 class CheckReport:
-    """What `awsquiz check` found: how many files, decks and cards, and every problem."""
+    """What `awsquiz check` found: how many files, decks and cards, every problem, and (with
+    --stale) the cards verified too long ago."""
 
     files: int
     decks: int
     cards: int
     problems: list[Problem]
+    stale: list[Stale] | None = None  # None: not asked
+    stale_days: int | None = None
 
     @property
     def errors(self) -> int:
@@ -75,8 +88,15 @@ class CheckReport:
         return len(self.problems) - self.errors
 
 
-def check(where: Where, targets: Sequence[Path]) -> CheckReport:
-    """Validate deck files (default: every deck folder), every problem of every file."""
+def check(
+    where: Where,
+    targets: Sequence[Path],
+    *,
+    stale_days: int | None = None,
+    today: date | None = None,
+) -> CheckReport:
+    """Validate deck files (default: every deck folder), every problem of every file; with
+    `stale_days`, also list the cards not verified within that many days of `today`."""
     folders = list(targets) or [d for d in paths.deck_dirs(list(where.deck_dirs)) if d.is_dir()]
     files = files_in(folders)
     library = load_files(files)
@@ -87,4 +107,22 @@ def check(where: Where, targets: Sequence[Path]) -> CheckReport:
         for target in targets
         if target.is_dir() and not files_in([target])
     ]
-    return CheckReport(len(files), len(library.decks), cards, empty + library.problems)
+    stale = None
+    if stale_days is not None:
+        stale = _stale(library.decks, stale_days, today or paths.now().date())
+    return CheckReport(
+        len(files), len(library.decks), cards, empty + library.problems, stale, stale_days
+    )
+
+
+def _stale(decks: Sequence[Deck], days: int, today: date) -> list[Stale]:
+    found = []
+    for deck in decks:
+        for card in deck.cards:
+            age = None if card.verified is None else (today - date.fromisoformat(card.verified))
+            if age is None or age.days > days:
+                found.append(Stale(
+                    deck.path, card.line, card.key, card.verified,
+                    None if age is None else age.days,
+                ))
+    return found

@@ -109,12 +109,22 @@ def show_check(report: CheckReport, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for problem in report.problems:
         print(inert(str(problem)), file=out)
+    for card in report.stale or ():
+        when = "never verified"
+        if card.verified:
+            when = f"verified {card.verified}, {card.days} days ago"
+        print(inert(f"{card.path}:{card.line}: card '{card.key}': stale: {when}"), file=out)
     summary = (
         f"checked {report.files} file{'s' if report.files != 1 else ''}: "
         f"{report.decks} deck{'s' if report.decks != 1 else ''}, {report.cards} cards, "
         f"{report.errors} error{'s' if report.errors != 1 else ''}, "
         f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
     )
+    if report.stale is not None:
+        summary += (
+            f"; {len(report.stale)} card{'s' if len(report.stale) != 1 else ''} not verified "
+            f"in the last {report.stale_days} days"
+        )
     print(summary, file=out)
 
 

@@ -18,16 +18,30 @@ def check_command(
             show_default=False,
         ),
     ] = None,
+    stale: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--stale",
+            metavar="DAYS",
+            min=0,
+            help="Also list the cards whose facts were not verified in the last DAYS days.",
+            show_default=False,
+        ),
+    ] = None,
     decks: DecksOpt = None,
 ) -> None:
     """Validate deck files for authors: every problem with file:line:col. Exit 1 on errors.
 
-    [dim]Example:[/dim] awsquiz check decks/
+    Warnings point out what makes a card unfair or dated: a keyed answer much longer than
+    its distractors, a `volatile` fact that does not say "as of" when. Stale cards are
+    listed, never an error.
+
+    [dim]Example:[/dim] awsquiz check decks/ --stale 180
     """
     from awsquiz.services.listing import check
     from awsquiz.ui.tables import show_check
 
-    report = check(where(decks, None), path or [])
+    report = check(where(decks, None), path or [], stale_days=stale)
     show_check(report)
     if report.errors:
         raise typer.Exit(1)
