@@ -86,8 +86,8 @@ class CardProgress:
         }
 
     def to_row(self) -> list[Any]:
-        """A flat list of every field, for the snapshot: a third of the size of to_dict's
-        nested objects, and twice as fast to read back."""
+        """A flat list of every field, for the snapshot: smaller than to_dict's nested
+        objects, and faster to read back."""
         state = self.state
         picked = list(self.last_picked) if isinstance(self.last_picked, tuple) else self.last_picked
         return [

@@ -1,6 +1,6 @@
-"""JSON for the review logs' reading and for the caches: orjson, about three times faster
-than the standard library on what a command reads as it starts (a card's glance for every
-card studied, the deck caches) and on a first run's 100,000 log lines.
+"""JSON for the review logs' reading and for the caches: orjson, much faster than the
+standard library on what a command reads as it starts (a card's glance for every card
+studied, the deck caches) and on a first run's log lines (benchmarks/RESULTS.md).
 
 What is written for people or other programs (the review log's lines, `--json` output,
 config.json) stays with the standard library's formatting.
