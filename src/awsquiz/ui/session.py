@@ -139,6 +139,10 @@ class RichTerminal:
         title = "Session stopped" if summary.interrupted else "Session done"
         self.summary_panel(lines, title, summary.answered)
         self.listed("missed", summary.missed, "drill them now: awsquiz review")
+        self.listed(
+            "skipped", summary.skipped,
+            "no longer in their deck files (edited during the session); run awsquiz check",
+        )
 
     def summary_panel(self, lines: Text, title: str, answered: int) -> None:
         # A Text title: a str one is read as markup, which loads Rich's emoji table.
