@@ -8,6 +8,7 @@ from typing import Any
 
 from awsquiz.decks.nodes import (
     Checker,
+    child,
     has_errors,
     optional_text,
     plain_text,
@@ -15,6 +16,7 @@ from awsquiz.decks.nodes import (
     slugify,
 )
 from awsquiz.model import Card, CardType
+from awsquiz.model.answer_text import choice_problems
 from awsquiz.model.build import construct
 
 CLASSIFY_KEYS = (
@@ -44,6 +46,9 @@ def read_classify(
         categories = checker.text_list(fields["categories"][1], "'categories'", name)
         if categories is not None and len(categories) < 2:
             checker.error(fields["categories"][1], "needs at least 2 categories", name)
+        for index, message in choice_problems(categories or [], many=False):
+            checker.error(child(fields["categories"][1], index),
+                          message.replace("choice", "category", 1), name)
     explanation, source, verified, tags = read_common(fields, name, checker)
     why_node = fields.get("why")
     why_fields = checker.mapping(why_node[1], "'why'", None, name) if why_node else {}

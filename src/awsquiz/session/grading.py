@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from awsquiz.model import Card, Rating
+from awsquiz.model.answer_text import is_number, normalize
 
 
 class Unreadable(ValueError):
@@ -27,12 +27,6 @@ class Graded:
         return Rating.GOOD if self.right else Rating.AGAIN
 
 
-def normalize(text: str) -> str:
-    """Compare typed answers ignoring case, spacing, punctuation and accents."""
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
 def pick_choices(response: str, shown: Sequence[str], *, many: bool) -> tuple[str, ...]:
     """The choices a response names, by number (as shown) or by text (any case).
 
@@ -46,7 +40,7 @@ def pick_choices(response: str, shown: Sequence[str], *, many: bool) -> tuple[st
 
     def one(token: str) -> str:
         token = token.strip()
-        if _is_number(token):
+        if is_number(token):
             index = int(token)
             if 1 <= index <= len(shown):
                 return shown[index - 1]
@@ -91,18 +85,13 @@ def _words_to_choices(
                 best = end
             elif run and run not in starts:
                 break
-        if best > start + 1 or (best == start + 1 and not _is_number(words[start])):
+        if best > start + 1 or (best == start + 1 and not is_number(words[start])):
             result.append(by_text["".join(folded[start:best])])
             start = best
         else:
             result.append(one(words[start]))  # a number, or Unreadable naming the word
             start += 1
     return result
-
-
-def _is_number(token: str) -> bool:
-    """A choice number as typed: a few ASCII digits (int() of a long one is refused)."""
-    return token.isascii() and token.isdigit() and len(token) <= 6
 
 
 def grade_choices(card: Card, picked: Sequence[str]) -> Graded:
