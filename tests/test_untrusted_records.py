@@ -247,3 +247,65 @@ def test_a_same_length_valid_edit_gives_the_same_result_with_and_without_the_sna
         snapshot.unlink()
     without = run("stats", "--json")
     assert with_snapshot.output == without.output
+
+
+# -- text from outside is shown inert ----------------------------------------------------
+
+
+HOSTILE_NAME = "x\x1b]0;owned\x07\u202e\u200b\nfake line.jsonl"
+
+
+@pytest.mark.parametrize("command", ["export", "import", "merge", "path"])
+def test_success_messages_show_file_names_inert(
+    history: Path, tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / HOSTILE_NAME
+    if command == "export":
+        result = run("progress", "export", str(file))
+    elif command == "import":
+        assert run("progress", "export", str(file)).exit_code == 0
+        result = run("progress", "import", str(file))
+    elif command == "merge":
+        folder = tmp_path / HOSTILE_NAME.replace(".jsonl", "")
+        folder.mkdir()
+        (folder / "reviews-laptop.jsonl").write_bytes(history.read_bytes())
+        result = run("progress", "merge", str(folder))
+    else:
+        monkeypatch.setenv("AWSQUIZ_PROGRESS", str(tmp_path / HOSTILE_NAME))
+        result = run("progress", "path")
+    assert result.exit_code == 0, result.output
+    for raw in ("\x1b", "\x07", "\u202e", "\u200b", "\nfake line"):
+        assert raw not in result.output
+    assert "\\x1b]0;owned\\x07\\u202e\\u200b\\nfake line" in result.output
+
+
+# -- extreme but valid dates and lengths ---------------------------------------------------
+
+
+@pytest.mark.parametrize("now", ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00+00:00",
+                                 "9999-12-31T23:59:59+00:00", "9999-12-31T23:00:00-05:00"])
+@pytest.mark.parametrize("args", [("decks",), ("stats",), ("study", SAMPLE),
+                                  ("review", "--since", "100000w", "--list")])
+def test_a_clock_at_the_ends_of_time_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, now: str, args: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("AWSQUIZ_NOW", now)
+    result = run(*args, input="q\n")
+    assert result.exit_code == 2, result.output
+    assert "is outside the years" in result.output
+
+
+@pytest.mark.parametrize("minutes", ["1e300", "inf", "nan", "1e6"])
+def test_an_exam_longer_than_any_clock_is_a_usage_error(minutes: str) -> None:
+    result = run("exam", SAMPLE, "--minutes", minutes, input="q\n")
+    assert result.exit_code == 2, result.output
+    assert "--minutes" in result.output
+
+
+def test_the_earliest_and_latest_allowed_clock_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    for now in ("1970-01-01T00:00:00+00:00", "9000-12-31T12:00:00+00:00"):
+        monkeypatch.setenv("AWSQUIZ_NOW", now)
+        result = run("study", SAMPLE, "--seed", "1", input="1\n" * 12 + "q\n")
+        assert result.exit_code == 0, result.output
+        assert run("stats").exit_code == 0
+        assert run("review", "--since", "100000w", "--list").exit_code == 0
