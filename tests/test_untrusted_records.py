@@ -309,3 +309,56 @@ def test_the_earliest_and_latest_allowed_clock_work(monkeypatch: pytest.MonkeyPa
         assert result.exit_code == 0, result.output
         assert run("stats").exit_code == 0
         assert run("review", "--since", "100000w", "--list").exit_code == 0
+
+
+# -- import and merge stream -----------------------------------------------------------------
+
+
+def _export_of(history: Path, tmp_path: Path, count: int) -> Path:
+    template = record(history)
+    file = tmp_path / f"export-{count}.jsonl"
+    with file.open("wb") as out:
+        for n in range(count):
+            template["id"] = f"{n:024x}"
+            template["card"] = f"card-{n % 500}"
+            out.write(line(template))
+    return file
+
+
+def _peak_of_import(file: Path, folder: Path) -> int:
+    import tracemalloc
+
+    from awsquiz.services import progress
+    from awsquiz.store.store import Store
+
+    store = Store.open(folder, machine="test")
+    tracemalloc.start()
+    try:
+        assert progress.import_file(store, file) > 0
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_import_memory_does_not_grow_with_the_file(
+    history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 35 MB export once took 335 MB to import: the file is now read a chunk at a time
+    (made small here), and only review ids are kept."""
+    from awsquiz.store import reading
+
+    monkeypatch.setattr(reading, "_CHUNK", 1 << 15)
+    small = _peak_of_import(_export_of(history, tmp_path, 400), tmp_path / "a")
+    large = _peak_of_import(_export_of(history, tmp_path, 4000), tmp_path / "b")
+    assert large < 2 * small, (small, large)
+
+
+def test_an_import_with_a_bad_line_anywhere_adds_nothing(history: Path, tmp_path: Path) -> None:
+    file = _export_of(history, tmp_path, 3000)
+    with file.open("ab") as out:
+        out.write(line(record(history, state_state=9)))
+    before = tree(history.parent)
+    result = run("progress", "import", str(file))
+    assert result.exit_code == 1, result.output
+    assert f"{file}:3001:" in result.output
+    assert tree(history.parent) == before

@@ -47,9 +47,15 @@ def canonical(value: object) -> str | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None or not in_range(moment):
+    if (
+        len(value) == _CANONICAL_LENGTH
+        and value.endswith("+00:00")
+        and value[10] == "T"
+        and value[19] == "."
+        and value[4] == value[7] == "-"
+        and value[13] == value[16] == ":"
+    ):  # already in the one form (what this program writes): only the year to check
+        return value if MIN_YEAR <= moment.year <= MAX_YEAR else None
+    if moment.utcoffset() is None or not in_range(moment):
         return None
-    if len(value) == _CANONICAL_LENGTH and value.endswith("+00:00") and value[10] == "T" \
-            and value[19] == "." and value[4] == value[7] == "-" and value[13] == value[16] == ":":
-        return value  # already in the one form (what this program writes)
     return iso(moment)

@@ -49,7 +49,9 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _check_state(state: object) -> str | None:
+def _check_state(state: object, time: tuple[object, str]) -> str | None:
+    """The state's fields; `time` is the record's time as read and as made canonical (the
+    last review is most often the same text, which then needs no second reading)."""
     if type(state) is not dict:
         return 'field "state" should be an object with the card\'s scheduler state'
     stage = state.get("state")
@@ -73,7 +75,10 @@ def _check_state(state: object) -> str | None:
     problem = _time(state, "due", "state.due")
     if problem is not None:
         return problem
-    if state.get("last_review") is not None:
+    last = state.get("last_review")
+    if last is not None and last == time[0]:
+        state["last_review"] = time[1]
+    elif last is not None:
         problem = _time(state, "last_review", "state.last_review")
         if problem is not None:
             return problem
@@ -106,6 +111,7 @@ def check_record(obj: object) -> str | None:
         value = obj.get(name)
         if type(value) is not str or not value:
             return f'field "{name}" is missing or not text'
+    raw_time = obj["time"]
     problem = _time(obj, "time", "time")
     if problem is not None:
         return problem
@@ -125,7 +131,7 @@ def check_record(obj: object) -> str | None:
         return 'field "ms" should be a number of milliseconds (the response time), 0 or more'
     if "kind" in obj and type(obj["kind"]) is not str:
         return 'field "kind" should be text'
-    return _check_state(obj.get("state"))
+    return _check_state(obj.get("state"), (raw_time, obj["time"]))
 
 
 def checked(review: Review) -> tuple[Review, bytes]:

@@ -25,7 +25,7 @@ from awsquiz.store.logfiles import (
     machine_name,
     unlock,
 )
-from awsquiz.store.reading import read_history, read_records, read_reviews, record_chunks
+from awsquiz.store.reading import read_history, read_reviews, record_chunks
 from awsquiz.store.records import checked
 from awsquiz.store.snapshot import (
     Covered,
@@ -253,6 +253,8 @@ class Store:
         written are covered too (they are folded in already), so the snapshot need not read
         the log again."""
         mark = self._logs.get(self.log_path.name)
+        if mark is None and before.st_size == 0:
+            mark = Mark(0, 0, stamp_of(before))  # created by this append: all of it is ours
         if (
             self._loaded
             and mark is not None
@@ -287,6 +289,26 @@ class Store:
         history (a million answers) read for statistics without a Review object per line."""
         return read_history(log_files(self.folder), self.warn)
 
+    def export_lines(self) -> list[bytes]:
+        """Every review in every log as its log line (deduplicated by id, sorted by time and
+        id), read a chunk at a time: only the lines are held, not a Review per answer."""
+        from awsquiz.model import Review
+
+        rows: dict[str, tuple[str, str, bytes]] = {}
+        for path in log_files(self.folder):
+            for chunk in record_chunks(path, self.warn):
+                for record in chunk.records:
+                    if record["id"] not in rows:
+                        line = checked(Review.from_dict(record))[1]
+                        rows[record["id"]] = (record["time"], record["id"], line)
+        ordered = sorted(rows.values())
+        rows.clear()
+        return [line for _, _, line in ordered]
+
     def review_ids(self) -> set[str]:
         """The id of every review in every log."""
-        return set(read_records(log_files(self.folder), self.warn))
+        ids: set[str] = set()
+        for path in log_files(self.folder):
+            for chunk in record_chunks(path, self.warn):
+                ids.update(record["id"] for record in chunk.records)
+        return ids

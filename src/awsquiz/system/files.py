@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -36,9 +37,10 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 def atomic_write(
-    path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True
+    path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True, durable: bool = True
 ) -> None:
     """Write `path` whole through a temporary file beside it, then rename it into place.
+    `data` may come in parts (an export of any size is never held whole).
 
     Raises FileExistsError if `overwrite` is false and `path` exists, OSError otherwise.
     `durable` fsyncs the file and its folder, so it survives a power cut.
@@ -49,7 +51,8 @@ def atomic_write(
     fd = os.open(temp, flags, 0o644)
     try:
         try:
-            write_all(fd, data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                write_all(fd, part)
             if durable:
                 os.fsync(fd)
         finally:
