@@ -155,6 +155,11 @@ def dumps_review(review: Review) -> bytes:
     return checked(review)[1]
 
 
+def encode(review: Review) -> bytes:
+    """The log line of a review read from a log, which passed `check_record` then."""
+    return _line(review.to_dict(LOG_VERSION))
+
+
 def _line(record: ReviewDict) -> bytes:
     import json  # only when answers are saved, not on the way to the first card
 

@@ -26,7 +26,7 @@ from awsquiz.store.logfiles import (
     unlock,
 )
 from awsquiz.store.reading import read_history, read_reviews, record_chunks
-from awsquiz.store.records import checked
+from awsquiz.store.records import checked, encode
 from awsquiz.store.snapshot import (
     Covered,
     Mark,
@@ -299,7 +299,7 @@ class Store:
             for chunk in record_chunks(path, self.warn):
                 for record in chunk.records:
                     if record["id"] not in rows:
-                        line = checked(Review.from_dict(record))[1]
+                        line = encode(Review.from_dict(record))
                         rows[record["id"]] = (record["time"], record["id"], line)
         ordered = sorted(rows.values())
         rows.clear()

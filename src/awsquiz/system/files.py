@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -66,6 +67,28 @@ def atomic_write(
     finally:
         with contextlib.suppress(OSError):  # gone already once renamed into place
             os.unlink(temp)
+    _sweep(path)
+
+
+# A temporary file this old belongs to a writer that was killed mid-write, not a slow one.
+_STALE_SECONDS = 3600
+
+
+def _sweep(path: Path) -> None:
+    """Remove the temporary files of `path` that writers killed mid-write left behind."""
+    prefix, now = f".{path.name}.", time.time()
+    try:
+        with os.scandir(path.parent) as entries:
+            stale = [
+                entry.path for entry in entries
+                if entry.name.startswith(prefix) and entry.name.endswith(".tmp")
+                and now - entry.stat(follow_symlinks=False).st_mtime > _STALE_SECONDS
+            ]
+    except OSError:
+        return
+    for name in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def _link_new(temp: Path, path: Path) -> None:
