@@ -129,8 +129,8 @@ def test_deck_id_defaults_to_the_file_stem(tmp_path: Path) -> None:
 
 
 def test_yaml_booleans_and_numbers_stay_as_written(tmp_path: Path) -> None:
-    text = "cards:\n  - {id: a, type: choice, question: q, choices: [Yes, No, 2], answer: No}\n"
+    text = "cards:\n  - {id: a, type: choice, question: q, choices: [Yes, No, 2.50], answer: No}\n"
     result = load_deck_file(write(tmp_path, text))
     assert result.deck is not None
     card = result.deck.cards[0]
-    assert card.choices == ("Yes", "No", "2") and card.answers == ("No",)
+    assert card.choices == ("Yes", "No", "2.50") and card.answers == ("No",)

@@ -24,7 +24,7 @@ def make_review(
         id=review_id or new_review_id(),
         deck="iam",
         card=card,
-        time=f"2026-11-28T10:{minute:02d}:00+00:00",
+        time=f"2026-11-28T10:{minute:02d}:00.000000+00:00",
         rating=rating,
         right=rating is not Rating.AGAIN,
         picked=("Shared",),
@@ -34,8 +34,8 @@ def make_review(
             step=0 if rating is Rating.AGAIN else None,
             stability=2.0 + minute,
             difficulty=4.0,
-            due=f"2026-12-{1 + minute % 28:02d}T10:00:00+00:00",
-            last_review=f"2026-11-28T10:{minute:02d}:00+00:00",
+            due=f"2026-12-{1 + minute % 28:02d}T10:00:00.000000+00:00",
+            last_review=f"2026-11-28T10:{minute:02d}:00.000000+00:00",
             reps=1,
             lapses=int(rating is Rating.AGAIN),
         ),
@@ -67,7 +67,7 @@ def test_merge_adds_the_other_machines_answers_once(two_machines: tuple[Store, S
     assert progress.merge(desk, laptop.folder) == 0
     assert set(desk.progress) == {"iam/root-mfa", "iam/scp", "iam/kms", "iam/guardduty"}
     assert desk.progress["iam/kms"].missed  # the newest answer, from the laptop, wins
-    assert desk.progress["iam/kms"].first_time == "2026-11-28T10:03:00+00:00"
+    assert desk.progress["iam/kms"].first_time == "2026-11-28T10:03:00.000000+00:00"
     # kept with their ids and fields, in this machine's own log
     assert {r.id: r for r in desk.reviews()}.keys() >= {r.id for r in laptop.reviews()}
     assert [r for r in desk.reviews() if r.card == "guardduty"] == [

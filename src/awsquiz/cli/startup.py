@@ -29,7 +29,50 @@ def run(app: typer.Typer) -> None:
     gc.disable()
     if "--help" in sys.argv or "-h" in sys.argv:
         light_rich_help()
-    (only(app, sys.argv[1]) if len(sys.argv) > 1 else app)()
+    if sys.stdout is None:  # started with stdout closed: nothing could be shown
+        _output_failed(OSError(0, "standard output is closed"))
+    try:
+        (only(app, sys.argv[1]) if len(sys.argv) > 1 else app)()
+    except OSError as exc:  # what commands do with files is an AwsquizError: this is output
+        _output_failed(exc)
+    except SystemExit as done:
+        if _flush_failed():
+            sys.exit(1)
+        raise done from None
+    if _flush_failed():
+        sys.exit(1)
+
+
+def _flush_failed() -> bool:
+    """Flush the output; on failure (a full disk, a closed pipe) say so, and make sure the
+    interpreter's own flush at exit has nowhere to fail."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:
+        _output_failed(exc, exiting=False)
+        return True
+    return False
+
+
+def _output_failed(exc: OSError, *, exiting: bool = True) -> None:
+    import os
+
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)  # the unwritten rest goes nowhere, quietly
+        os.close(fd)
+    except OSError:
+        pass
+    if sys.stderr is not None:
+        reason = exc.strerror or str(exc)
+        try:
+            print(f"error: could not write the output: {reason}", file=sys.stderr)
+            sys.stderr.flush()
+        except OSError:
+            pass
+    if exiting:
+        sys.exit(1)
 
 
 def collect_from_first_answer(terminal: _T) -> _T:

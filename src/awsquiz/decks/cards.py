@@ -20,6 +20,7 @@ from awsquiz.decks.nodes import (
     slugify,
 )
 from awsquiz.model import Card, CardType
+from awsquiz.model.answer_text import choice_problems, is_command
 from awsquiz.model.build import construct
 
 CARD_KEYS = (
@@ -68,6 +69,10 @@ def read_card(node: Any, deck_id: str, deck_tags: list[str], checker: Checker) -
     accept = optional_list(fields, "accept", checker, name) or []
     if accept and card_type is not CardType.BASIC:
         checker.error(fields["accept"][0], "'accept' applies only to basic cards", name)
+    for index, text in enumerate(accept):
+        if is_command(text):
+            checker.error(child(fields["accept"][1], index), f"accept '{text}' would be read as "
+                          f"the command '{text.strip().lower()}' (q quits, f flags)", name)
     why = read_why(fields, choices, answers, checker, name)
     explanation, source, verified, tags = read_common(fields, name, checker)
 
@@ -118,12 +123,8 @@ def read_choices(
         return None
     if len(choices) < 2:
         checker.error(node, f"a {card_type.value} card needs at least 2 choices", name)
-    folded: dict[str, int] = {}
-    for index, choice in enumerate(choices):
-        key = choice.strip().casefold()
-        if key in folded:
-            checker.error(child(node, index), f"choice '{choice}' is listed twice", name)
-        folded[key] = index
+    for index, message in choice_problems(choices, many=card_type is CardType.MULTI):
+        checker.error(child(node, index), message, name)
     return choices
 
 
@@ -161,6 +162,9 @@ def read_answers(
             return None
         if not answer.strip():
             checker.error(node, "'answer' is empty", name)
+        elif card_type is CardType.BASIC and is_command(answer):
+            checker.error(node, f"answer '{answer}' would be read as the command "
+                          f"'{answer.strip().lower()}' (q quits, f flags)", name)
         answers = [answer]
     if choices is not None:
         for index, answer in enumerate(answers):

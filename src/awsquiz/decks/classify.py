@@ -9,6 +9,7 @@ from typing import Any
 from awsquiz.decks.advice import long_answer, undated_volatile
 from awsquiz.decks.nodes import (
     Checker,
+    child,
     has_errors,
     optional_text,
     plain_text,
@@ -16,6 +17,7 @@ from awsquiz.decks.nodes import (
     slugify,
 )
 from awsquiz.model import Card, CardType
+from awsquiz.model.answer_text import choice_problems
 from awsquiz.model.build import construct
 
 CLASSIFY_KEYS = (
@@ -45,18 +47,11 @@ def read_classify(
         categories = checker.text_list(fields["categories"][1], "'categories'", name)
         if categories is not None and len(categories) < 2:
             checker.error(fields["categories"][1], "needs at least 2 categories", name)
+        for index, message in choice_problems(categories or [], many=False):
+            checker.error(child(fields["categories"][1], index),
+                          message.replace("choice", "category", 1), name)
     explanation, source, verified, tags = read_common(fields, name, checker)
-    why_node = fields.get("why")
-    why_fields = checker.mapping(why_node[1], "'why'", None, name) if why_node else {}
-    why: dict[str, str] = {}
-    for key, (key_node, value_node) in (why_fields or {}).items():
-        if categories is not None and key not in categories:
-            checker.error(key_node, f"why '{key}': not one of the categories", name)
-        value = plain_text(value_node)
-        if value is None:
-            value = checker.text(value_node, f"why '{key}'", name)
-        if value is not None:
-            why[key] = value
+    why = _read_why(fields, categories, checker, name)
     if prefix is None:
         checker.warn(node, "classify block has no 'id'; its cards' ids come from the items")
     if not explanation:
@@ -104,3 +99,24 @@ def read_classify(
         })
         yield card, key_node
 
+
+
+def _read_why(
+    fields: dict[str, tuple[Any, Any]],
+    categories: list[str] | None,
+    checker: Checker,
+    name: str,
+) -> dict[str, str]:
+    """The block's notes on why each category is wrong for an item: keyed by category."""
+    why_node = fields.get("why")
+    why_fields = checker.mapping(why_node[1], "'why'", None, name) if why_node else {}
+    why: dict[str, str] = {}
+    for key, (key_node, value_node) in (why_fields or {}).items():
+        if categories is not None and key not in categories:
+            checker.error(key_node, f"why '{key}': not one of the categories", name)
+        value = plain_text(value_node)
+        if value is None:
+            value = checker.text(value_node, f"why '{key}'", name)
+        if value is not None:
+            why[key] = value
+    return why

@@ -132,13 +132,23 @@ class CardShelf:
     def __init__(self, decks: Sequence[DeckIndex]) -> None:
         self._deck_of = {key: deck for deck in decks for key in deck.keys}
         self._cards: dict[str, Card] = {}
+        self._read: set[str] = set()  # the deck files built (or found unreadable)
 
-    def __getitem__(self, key: str) -> Card:
+    def get(self, key: str) -> Card | None:
+        """The card, or None if it can no longer be shown: its deck file was edited during
+        the session (the card removed, the deck renamed) or can no longer be read."""
         card = self._cards.get(key)
-        if card is None:
-            self._cards.update(deck_cards(self._deck_of[key]))
-            card = self._cards[key]
-        return card
+        if card is not None:
+            return card
+        index = self._deck_of.get(key)
+        if index is None or index.path in self._read:
+            return None
+        self._read.add(index.path)
+        try:
+            self._cards.update(deck_cards(index))
+        except AwsquizError:
+            return None
+        return self._cards.get(key)
 
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import ReviewDict
 from awsquiz.store.logfiles import LOG_GLOB, log_files
-from awsquiz.store.reading import read_records, to_reviews
-from awsquiz.store.records import dumps_review
+from awsquiz.store.reading import record_chunks, to_reviews
+from awsquiz.store.snapshot import stamp_of
 from awsquiz.store.store import Store
 from awsquiz.system.files import atomic_write
 
@@ -21,15 +20,45 @@ def path(store: Store) -> Path:
     return store.log_path
 
 
-def _union(store: Store, incoming: dict[str, ReviewDict]) -> int:
-    """Append to this machine's log every review whose id the store does not hold yet."""
+def _union(store: Store, sources: list[Path]) -> int:
+    """Append to this machine's log every review of `sources` whose id the store does not
+    hold yet. Every line of every source is read and checked before anything is written;
+    then the new reviews are appended a chunk at a time, so memory stays flat whatever the
+    size of the files (only review ids are kept)."""
     known = store.review_ids()
-    added = store.append_many(
-        to_reviews(record for rid, record in incoming.items() if rid not in known)
-    )
+    new: set[str] = set()
+    stamps: dict[Path, tuple[int, ...]] = {}
+    for source in sources:
+        stamps[source] = _stamp(source)
+        for chunk in record_chunks(source, store.warn):
+            new.update(record["id"] for record in chunk.records if record["id"] not in known)
+    del known
+    if not new:
+        return 0
+    added = 0
+    for source in sources:
+        if _stamp(source) != stamps[source]:
+            raise AwsquizError(
+                f"{source}: changed while it was being read; nothing was added from it",
+                hint="run the command again once the file is no longer being written",
+            )
+        for chunk in record_chunks(source, store.warn):
+            batch = [record for record in chunk.records if record["id"] in new]
+            new.difference_update(record["id"] for record in batch)  # the first copy wins
+            added += store.append_many(to_reviews(batch))
     if added:
         store.save_snapshot()
     return added
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    try:
+        return stamp_of(path.stat())
+    except OSError as exc:
+        raise AwsquizError(
+            f"{path}: could not read it: {exc.strerror or exc}",
+            hint="check that the file exists and is readable",
+        ) from exc
 
 
 def merge(store: Store, other: Path) -> int:
@@ -52,7 +81,7 @@ def merge(store: Store, other: Path) -> int:
             hint="give the progress folder of the other machine "
             "(`awsquiz progress path` shows it there) or an exported file",
         )
-    return _union(store, read_records(logs, store.warn))
+    return _union(store, logs)
 
 
 def import_file(store: Store, file: Path) -> int:
@@ -63,7 +92,7 @@ def import_file(store: Store, file: Path) -> int:
             f"{file}: no such file",
             hint="give a file written by `awsquiz progress export FILE`",
         )
-    return _union(store, read_records([file], store.warn))
+    return _union(store, [file])
 
 
 def export(store: Store, file: Path, *, force: bool = False) -> int:
@@ -79,10 +108,9 @@ def export(store: Store, file: Path, *, force: bool = False) -> int:
             f"{file}: already exists; not overwritten",
             hint="choose another name, or pass --force to replace it",
         )
-    reviews = store.reviews()
-    data = b"".join(dumps_review(review) for review in reviews)
+    lines = store.export_lines()
     try:
-        atomic_write(file, data, overwrite=force)
+        atomic_write(file, lines, overwrite=force)
     except FileExistsError as exc:
         raise AwsquizError(
             f"{file}: already exists; not overwritten",
@@ -93,4 +121,4 @@ def export(store: Store, file: Path, *, force: bool = False) -> int:
             f"{file}: could not write the export: {exc.strerror or exc}",
             hint="check that the folder exists, is writable and has free space",
         ) from exc
-    return len(reviews)
+    return len(lines)

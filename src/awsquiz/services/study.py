@@ -46,9 +46,15 @@ class _Study:
 
     def next_turn(self, now: datetime) -> Turn | None:
         key = self.queue.peek(now)
-        if key is None:
+        card = self.cards.get(key) if key is not None else None
+        while key is not None and card is None:
+            # Its deck file changed during the session: go on with what can be shown.
+            self.queue = self.queue.without(key)
+            self.summary.skipped.append(key)
+            key = self.queue.peek(now)
+            card = self.cards.get(key) if key is not None else None
+        if key is None or card is None:
             return None
-        card = self.cards[key]
         again = key in self.shown
         if not again:
             self.shown.append(key)

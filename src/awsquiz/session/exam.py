@@ -37,6 +37,9 @@ Ending = Literal["done", "time", "abandoned"]
 # Options ------------------------------------------------------------------------------------
 
 
+MAX_MINUTES = 100_000
+
+
 def check_options(questions: int, minutes: float | None, pass_mark: int) -> None:
     """Usage errors (exit 2) for options out of range."""
     if questions < 1:
@@ -44,9 +47,10 @@ def check_options(questions: int, minutes: float | None, pass_mark: int) -> None
             f"--questions {questions}: an exam needs at least 1 question",
             hint="for example --questions 20", exit_code=EXIT_USAGE,
         )
-    if minutes is not None and not (minutes > 0 and math.isfinite(minutes)):
+    if minutes is not None and not (0 < minutes <= MAX_MINUTES and math.isfinite(minutes)):
         raise AwsquizError(
-            f"--minutes {minutes:g}: the time limit must be more than 0 minutes",
+            f"--minutes {minutes:g}: the time limit must be more than 0 minutes, "
+            f"up to {MAX_MINUTES:,} (about ten weeks)",
             hint="for example --minutes 30 (default: 90 seconds a question)",
             exit_code=EXIT_USAGE,
         )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from awsquiz.model import Card, Rating
+from awsquiz.model.answer_text import is_number, normalize
 
 
 class Unreadable(ValueError):
@@ -27,12 +27,6 @@ class Graded:
         return Rating.GOOD if self.right else Rating.AGAIN
 
 
-def normalize(text: str) -> str:
-    """Compare typed answers ignoring case, spacing, punctuation and accents."""
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
 def pick_choices(response: str, shown: Sequence[str], *, many: bool) -> tuple[str, ...]:
     """The choices a response names, by number (as shown) or by text (any case).
 
@@ -46,7 +40,7 @@ def pick_choices(response: str, shown: Sequence[str], *, many: bool) -> tuple[st
 
     def one(token: str) -> str:
         token = token.strip()
-        if token.isdigit():
+        if is_number(token):
             index = int(token)
             if 1 <= index <= len(shown):
                 return shown[index - 1]
@@ -68,21 +62,35 @@ def pick_choices(response: str, shown: Sequence[str], *, many: bool) -> tuple[st
 def _words_to_choices(
     part: str, one: Callable[[str], str], by_text: dict[str, str]
 ) -> list[str]:
-    """Split one comma-free part into choices: the longest run of words naming a choice wins."""
+    """Split one comma-free part into choices: the longest run of words naming a choice wins.
+
+    A run grows only while it is the start of some choice's text, so each word is looked at
+    a bounded number of times: the time is linear in the length of the response (a pasted
+    page of text is refused as quickly as a word)."""
     if normalize(part) in by_text:
         return [one(part)]
     words = part.split()
+    folded = [normalize(word) for word in words]
+    starts = {text[:n] for text in by_text for n in range(1, len(text) + 1)}
+    # Words of punctuation alone add nothing to a run: no run longer than this is tried.
+    most_words = max((len(choice.split()) for choice in by_text.values()), default=1)
     result: list[str] = []
     start = 0
     while start < len(words):
-        for end in range(len(words), start, -1):
-            candidate = " ".join(words[start:end])
-            if candidate.isdigit() or normalize(candidate) in by_text:
-                result.append(one(candidate))
-                start = end
+        run, best, end = "", 0, start
+        while end < len(words) and end - start < most_words + 8:
+            run += folded[end]
+            end += 1
+            if run in by_text:
+                best = end
+            elif run and run not in starts:
                 break
+        if best > start + 1 or (best == start + 1 and not is_number(words[start])):
+            result.append(by_text["".join(folded[start:best])])
+            start = best
         else:
-            result.append(one(words[start]))  # raises Unreadable naming the word
+            result.append(one(words[start]))  # a number, or Unreadable naming the word
+            start += 1
     return result
 
 
@@ -108,6 +116,11 @@ def self_rating(response: str) -> Rating:
 def diff(typed: str, answer: str) -> list[tuple[str, str]]:
     """The typed answer against the right one, as (kind, text) runs: same, wrong, missing."""
     runs: list[tuple[str, str]] = []
+    # Matching costs the product of the lengths: a pasted page is compared only as far as
+    # an answer could reach, and the rest is shown as wrong.
+    reach = 2 * len(answer) + 64
+    if len(typed) > reach:
+        return [*diff(typed[:reach], answer), ("wrong", typed[reach:])]
     matcher = difflib.SequenceMatcher(a=typed.lower(), b=answer.lower(), autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":

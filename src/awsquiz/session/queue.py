@@ -49,6 +49,14 @@ class StudyQueue:
             learning.append((state.due, key))
         return replace(self, upcoming=upcoming, learning=tuple(sorted(learning)))
 
+    def without(self, key: str) -> StudyQueue:
+        """The queue with `key` left out (a card that can no longer be shown)."""
+        return replace(
+            self,
+            upcoming=tuple(k for k in self.upcoming if k != key),
+            learning=tuple(entry for entry in self.learning if entry[1] != key),
+        )
+
     @property
     def due_left(self) -> int:
         return sum(1 for key in self.upcoming if key not in self.new)

@@ -58,6 +58,7 @@ class Summary:
     next_due: datetime | None = None
     interrupted: bool = False
     nothing_to_do: bool = False
+    skipped: list[str] = field(default_factory=list)  # keys no longer in their decks
 
     @property
     def percent_right(self) -> int:

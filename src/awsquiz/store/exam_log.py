@@ -9,9 +9,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from awsquiz.errors import AwsquizError
 from awsquiz.model.exam_result import VERSION, ExamResult
+from awsquiz.model.times import canonical
+from awsquiz.system import fastjson
+
+_MAX_COUNT = 1 << 53
+_COUNTS = ("questions", "right", "pass_mark", "seconds_used", "seconds_allowed")
 
 
 def save_result(folder: Path, machine: str, result: ExamResult) -> None:
@@ -42,10 +48,32 @@ def load_results(folder: Path) -> list[ExamResult]:
             continue
         for line in lines:
             try:
-                data = json.loads(line)
-                if isinstance(data, dict) and data.get("v", 0) <= VERSION:
-                    result = ExamResult.from_dict(data)
-                    results[result.id] = result
-            except (ValueError, KeyError, TypeError):
+                result = checked_result(fastjson.reference_loads(line))
+            except ValueError:
                 continue
+            if result is not None:
+                results[result.id] = result
     return sorted(results.values(), key=lambda r: r.time)
+
+
+def checked_result(data: Any) -> ExamResult | None:
+    """The exam of one parsed line if every field a reader relies on is there and in range
+    (its time put in the canonical UTC form); None otherwise."""
+    if type(data) is not dict or type(data.get("v")) is not int or not 1 <= data["v"] <= VERSION:
+        return None
+    time = canonical(data.get("time"))
+    decks = data.get("decks")
+    if (
+        time is None
+        or type(data.get("id")) is not str
+        or not data["id"]
+        or type(decks) is not list
+        or any(type(deck) is not str for deck in decks)
+        or any(type(data.get(name)) is not int or not 0 <= data[name] < _MAX_COUNT
+               for name in _COUNTS)
+        or data["right"] > data["questions"]
+        or data["pass_mark"] > 100
+        or type(data.get("abandoned", False)) is not bool
+    ):
+        return None
+    return ExamResult.from_dict({**data, "time": time})

@@ -6,14 +6,17 @@ the standard library, whose reading is the format's, to find out what is wrong w
 
 from __future__ import annotations
 
+import os
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from awsquiz.errors import AwsquizError
 from awsquiz.model import Answered, Review, ReviewDict
 from awsquiz.store.logfiles import Warn, ignore, io_error, lock, read_from, unlock
 from awsquiz.store.records import RECORD_START, check_record
+from awsquiz.store.snapshot import stamp_of
 from awsquiz.system import fastjson
 
 _TORN = "skipped an incomplete answer (the program stopped while saving it)"
@@ -105,10 +108,8 @@ def _read_slowly(line: str | bytes, where: _Lines, index: int, warn: Warn) -> An
     orjson refuses (NaN, integers beyond 64 bits, which orjson turns into floats) and says
     what is wrong with a bad line. None for a torn line (after a warning); AwsquizError for
     any other bad line."""
-    import json
-
     try:
-        obj = json.loads(line)
+        obj = fastjson.reference_loads(line)
     except ValueError as exc:
         if _is_torn(line, exc):
             warn(f"{where.where(index)}: {_TORN}")
@@ -161,8 +162,8 @@ def read_history(paths: Iterable[Path], warn: Warn = ignore) -> list[Answered]:
     unique: dict[str, Answered] = {}
     shared: dict[str, str] = {}  # one string object per deck and card key
     for path in paths:
-        for records, _ in record_chunks(path, warn):
-            for r in records:
+        for chunk in record_chunks(path, warn):
+            for r in chunk.records:
                 if r["id"] in unique:
                     continue
                 picked = r.get("picked")
@@ -182,12 +183,21 @@ def read_history(paths: Iterable[Path], warn: Warn = ignore) -> list[Answered]:
     return sorted(unique.values())
 
 
-def record_chunks(
-    path: Path, warn: Warn, start: int = 0
-) -> Iterator[tuple[list[ReviewDict], int]]:
-    """The checked records of a log from byte `start`, a megabyte of lines at a time, each
-    with the offset just past its last complete line. Read under a shared lock, so that a
-    local writer's half-written line is never seen."""
+class Chunk(NamedTuple):
+    """Checked records of a log, the offset just past their last complete line, the CRC-32
+    of every complete line read so far (continued from the one given), and, with the last
+    chunk, the log's stamp if those lines were all of it (else None)."""
+
+    records: list[ReviewDict]
+    end: int
+    crc: int
+    stamp: tuple[int, ...] | None
+
+
+def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Iterator[Chunk]:
+    """The checked records of a log from byte `start`, a megabyte of lines at a time. Read
+    under a shared lock, so that a local writer's half-written line is never seen; the last
+    chunk (there is always one) carries the stamp."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 - held across the generator's yields
     except OSError as exc:
@@ -198,6 +208,7 @@ def record_chunks(
             handle.seek(start)
             offset = start
             carry = b""
+            pending: Chunk | None = None
             while True:
                 try:
                     block = handle.read(_CHUNK)
@@ -212,12 +223,24 @@ def record_chunks(
                     continue
                 records, _ = parse_records(path, data[:cut], offset, warn)
                 offset += cut
-                yield records, offset
+                crc = zlib.crc32(memoryview(data)[:cut], crc)
+                if pending is not None:
+                    yield pending
+                pending = Chunk(records, offset, crc, None)
                 carry = data[cut:]
-            if carry:
-                # A last line without its newline: used if complete, never counted as read.
-                records, _ = parse_records(path, carry, offset, warn)
-                yield records, offset
+            if pending is not None:
+                yield pending
+            stamp = None
+            if not carry:
+                try:
+                    stat = os.fstat(handle.fileno())
+                except OSError:
+                    stat = None
+                if stat is not None and stat.st_size == offset:
+                    stamp = stamp_of(stat)
+            # A last line without its newline: used if complete, never counted as read.
+            records = parse_records(path, carry, offset, warn)[0] if carry else []
+            yield Chunk(records, offset, crc, stamp)
         finally:
             if locked:
                 unlock(handle.fileno())

@@ -5,48 +5,98 @@ A record that passes `check_record` is one every reader can rely on."""
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from typing import Any
 
-from awsquiz.model import Review
+from awsquiz.model import Review, ReviewDict
+from awsquiz.model.times import MAX_YEAR, MIN_YEAR, canonical
 
 LOG_VERSION = 1
 RECORD_START = '{"v":'
 
 
-def _is_int(value: object) -> bool:
-    return type(value) is int
+_MAX_MS = 10**12  # a response time of decades is damage, not a slow answer
+_STATES = (1, 2, 3)  # model.State: learning, review, relearning
+
+
+def _is_count(value: object) -> bool:
+    """A whole number that is not negative and not absurdly large."""
+    return type(value) is int and value >= 0
 
 
 def _is_num(value: object) -> bool:
     """A whole or finite number (the json module reads NaN and Infinity too)."""
-    return type(value) is int or (type(value) is float and math.isfinite(value))
+    return type(value) is int or (
+        type(value) is float and math.isfinite(value)
+    )
 
 
-def _check_state(state: object) -> str | None:
+def _time(obj: dict[str, Any], name: str, label: str) -> str | None:
+    """Check one time field and put it in the one canonical form, in place."""
+    value = obj[name]
+    fixed = canonical(value)
+    if fixed is None:
+        return (
+            f'field "{label}" is not an ISO 8601 time: {_shown(value)} (a time with its UTC '
+            f"offset, in the years {MIN_YEAR} to {MAX_YEAR})"
+        )
+    if fixed is not value:
+        obj[name] = fixed
+    return None
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_state(state: object, time: tuple[object, str]) -> str | None:
+    """The state's fields; `time` is the record's time as read and as made canonical (the
+    last review is most often the same text, which then needs no second reading)."""
     if type(state) is not dict:
         return 'field "state" should be an object with the card\'s scheduler state'
-    if not _is_int(state.get("state")):
-        return 'field "state.state" should be a whole number'
+    stage = state.get("state")
+    if type(stage) is not int or stage not in _STATES:
+        return 'field "state.state" should be 1 (learning), 2 (review) or 3 (relearning)'
     step = state.get("step")
-    if step is not None and not _is_int(step):
-        return 'field "state.step" should be a whole number or null'
-    for name in ("stability", "difficulty"):
-        value = state.get(name)
-        if value is not None and not _is_num(value):
-            return f'field "state.{name}" should be a number or null'
-    if type(state.get("due")) is not str:
-        return 'field "state.due" should be a time (text)'
+    if step is None:
+        if stage == 3:
+            return 'field "state.step" should be a whole number for a relearning card'
+    elif not _is_count(step):
+        return 'field "state.step" should be a whole number (0 or more) or null'
+    stability, difficulty = state.get("stability"), state.get("difficulty")
+    if stability is None and difficulty is None and stage == 1:
+        pass  # a learning card the scheduler has not measured yet
+    elif not _is_num(stability) or stability <= 0:  # type: ignore[operator]
+        return 'field "state.stability" should be a number above 0'
+    elif not _is_num(difficulty):
+        return 'field "state.difficulty" should be a number'
+    if "due" not in state:
+        return 'field "state.due" is missing'
+    problem = _time(state, "due", "state.due")
+    if problem is not None:
+        return problem
     last = state.get("last_review")
-    if last is not None and type(last) is not str:
-        return 'field "state.last_review" should be a time (text) or null'
+    if last is not None and last == time[0]:
+        state["last_review"] = time[1]
+    elif last is not None:
+        problem = _time(state, "last_review", "state.last_review")
+        if problem is not None:
+            return problem
+    elif "last_review" not in state:
+        return 'field "state.last_review" is missing'
     for name in ("reps", "lapses"):
-        if name in state and not _is_int(state[name]):
-            return f'field "state.{name}" should be a whole number'
+        if name in state and not _is_count(state[name]):
+            return f'field "state.{name}" should be a whole number (0 or more)'
     return None
 
 
 def check_record(obj: object) -> str | None:
-    """What is wrong with one parsed log record, or None if it is a valid review."""
+    """What is wrong with one parsed log record, or None if it is a valid review.
+
+    The one check of every reader (this machine's log, other machines' logs, import and
+    merge): a record that passes holds every field a reader relies on, in range, and its
+    times in the one canonical UTC form (put there in place), so that comparing their texts
+    compares the instants."""
     if type(obj) is not dict:
         return "not a review record (expected a JSON object)"
     version = obj.get("v")
@@ -61,10 +111,10 @@ def check_record(obj: object) -> str | None:
         value = obj.get(name)
         if type(value) is not str or not value:
             return f'field "{name}" is missing or not text'
-    try:
-        datetime.fromisoformat(obj["time"])
-    except ValueError:
-        return f'field "time" is not an ISO 8601 time: {obj["time"]!r}'
+    raw_time = obj["time"]
+    problem = _time(obj, "time", "time")
+    if problem is not None:
+        return problem
     rating = obj.get("rating")
     if type(rating) is not int or not 1 <= rating <= 4:
         return 'field "rating" should be 1, 2, 3 or 4'
@@ -77,17 +127,41 @@ def check_record(obj: object) -> str | None:
         and (type(picked) is not list or any(type(item) is not str for item in picked))
     ):
         return 'field "picked" should be text, a list of texts, or null'
-    if "ms" in obj and not _is_num(obj["ms"]):
-        return 'field "ms" should be a number'
+    if "ms" in obj and not (_is_num(obj["ms"]) and 0 <= obj["ms"] <= _MAX_MS):
+        return 'field "ms" should be a number of milliseconds (the response time), 0 or more'
     if "kind" in obj and type(obj["kind"]) is not str:
         return 'field "kind" should be text'
-    return _check_state(obj.get("state"))
+    return _check_state(obj.get("state"), (raw_time, obj["time"]))
 
+
+def checked(review: Review) -> tuple[Review, bytes]:
+    """A review about to be written, held to the same check as every record read (times put
+    in the canonical form), and its log line, newline included. ValueError saying what is
+    wrong if it is not a valid record: nothing is ever written that a reader would refuse."""
+    record = review.to_dict(LOG_VERSION)
+    state_times = (record["state"]["due"], record["state"]["last_review"])
+    problem = check_record(record)
+    if problem is not None:
+        raise ValueError(problem)
+    if record["time"] is not review.time or state_times != (
+        record["state"]["due"], record["state"]["last_review"]
+    ):
+        review = Review.from_dict(record)
+    return review, _line(record)
 
 
 def dumps_review(review: Review) -> bytes:
     """One log line, newline included (the standard library's JSON, as it always was)."""
+    return checked(review)[1]
+
+
+def encode(review: Review) -> bytes:
+    """The log line of a review read from a log, which passed `check_record` then."""
+    return _line(review.to_dict(LOG_VERSION))
+
+
+def _line(record: ReviewDict) -> bytes:
     import json  # only when answers are saved, not on the way to the first card
 
-    text = json.dumps(review.to_dict(LOG_VERSION), separators=(",", ":"))
+    text = json.dumps(record, separators=(",", ":"))
     return text.encode("ascii") + b"\n"

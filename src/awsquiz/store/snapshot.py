@@ -1,24 +1,47 @@
 """The snapshot: a cache of every card's progress and of how much of each log it covers.
 
 ``snapshot-<machine>.json`` holds ``{"version": SNAPSHOT_VERSION, "logs": {name: {"offset": n,
-"head": sha256}}, "cards": {key: row}}``: it can always be rebuilt from the logs, so opening
-the store reads it and then only the bytes each log gained since.
+"crc": c, "stamp": s}}, "cards": {key: row}}``: it can always be rebuilt from the logs, so
+opening the store reads it and then only the bytes each log gained since.
+
+A log the snapshot covers is trusted only while it is provably the same: either its stamp
+(size, change times, inode) is exactly what it was when the snapshot read all of it, or the
+checksum of its first `offset` bytes (CRC-32, which can be continued from a stored value, so
+appending never needs the old bytes again) still matches. Any edit of a covered line, of
+any length and whatever the modification time says, is noticed and the logs are read again.
 """
 
 from __future__ import annotations
 
+import os
+import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 from awsquiz.model import CardProgress
-from awsquiz.store.logfiles import head, is_log_name
+from awsquiz.store.logfiles import is_log_name
 from awsquiz.system import fastjson
 from awsquiz.system.files import atomic_write
 
-SNAPSHOT_VERSION = 2  # 2: each card as a flat list (CardProgress.to_row)
-HEAD_BYTES = 256
+SNAPSHOT_VERSION = 3  # 3: each log's checksum of every covered byte and its stamp
+_BLOCK = 1 << 20
 
-# log file name -> (bytes covered, sha256 of its first min(offset, HEAD_BYTES) bytes)
-Covered = dict[str, tuple[int, str]]
+
+class Mark(NamedTuple):
+    """How much of one log a snapshot covers: bytes, their CRC-32, and the log's stamp when
+    those bytes were the whole file (None when the file held more, or it is not known)."""
+
+    offset: int
+    crc: int
+    stamp: tuple[int, ...] | None
+
+
+Covered = dict[str, Mark]
+
+
+def stamp_of(stat: os.stat_result) -> tuple[int, ...]:
+    """What changes whenever a file's content does (ctime cannot be set back by a program)."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
 
 
 def read_snapshot(path: Path) -> tuple[Covered, dict[str, CardProgress]] | None:
@@ -38,52 +61,77 @@ def write_snapshot(path: Path, logs: Covered, progress: dict[str, CardProgress])
     document = {
         "version": SNAPSHOT_VERSION,
         "logs": {
-            name: {"offset": offset, "head": digest}
-            for name, (offset, digest) in sorted(logs.items())
+            name: {"offset": mark.offset, "crc": mark.crc,
+                   "stamp": list(mark.stamp) if mark.stamp else None}
+            for name, mark in sorted(logs.items())
         },
         "cards": {key: card.to_row() for key, card in progress.items()},
     }
     atomic_write(path, fastjson.dumps(document))  # a cache, read back only by fastjson
 
 
+def crc_of(path: Path, length: int) -> int | None:
+    """The CRC-32 of the first `length` bytes of `path`; None if they cannot all be read."""
+    crc, left = 0, length
+    try:
+        with open(path, "rb") as handle:
+            while left:
+                block = handle.read(min(left, _BLOCK))
+                if not block:
+                    return None
+                crc = zlib.crc32(block, crc)
+                left -= len(block)
+    except OSError:
+        return None
+    return crc
+
+
 def is_stale(covered: Covered, logs: list[Path]) -> bool:
-    """Whether a log the snapshot covers is gone, shorter, or begins differently."""
+    """Whether a log the snapshot covers is gone or differs in any byte it covers."""
     present = {path.name: path for path in logs}
-    for name, (offset, digest) in covered.items():
+    for name, mark in covered.items():
         path = present.get(name)
         if path is None:
             return True  # a log the cache counted is gone
         try:
-            size = path.stat().st_size
+            stat = path.stat()
         except OSError:
             return True
-        if size < offset or head(path, min(offset, HEAD_BYTES)) != digest:
-            return True  # rewritten or replaced
+        if mark.stamp is not None and stamp_of(stat) == mark.stamp:
+            continue  # untouched since every byte of it was read
+        if stat.st_size < mark.offset or crc_of(path, mark.offset) != mark.crc:
+            return True  # rewritten, edited or replaced
     return False
 
 
-def _snapshot_shape(data: object) -> tuple[dict[str, tuple[int, str]], dict[str, CardProgress]]:
+def _mark(entry: object) -> Mark:
+    if type(entry) is not dict:
+        raise ValueError("not a log entry")
+    offset, crc, stamp = entry.get("offset"), entry.get("crc"), entry.get("stamp")
+    if type(offset) is not int or offset < 0 or type(crc) is not int or not 0 <= crc < 1 << 32:
+        raise ValueError("bad offset or checksum")
+    if stamp is not None and (
+        type(stamp) is not list or len(stamp) != 5 or any(type(n) is not int for n in stamp)
+    ):
+        raise ValueError("bad stamp")
+    return Mark(offset, crc, tuple(stamp) if stamp is not None else None)
+
+
+def _snapshot_shape(data: object) -> tuple[Covered, dict[str, CardProgress]]:
     """The logs and cards of a snapshot; ValueError if it is not one this version wrote."""
     if type(data) is not dict or data.get("version") != SNAPSHOT_VERSION:
         raise ValueError("not a snapshot of this version")
     raw_logs, raw_cards = data.get("logs"), data.get("cards")
     if type(raw_logs) is not dict or type(raw_cards) is not dict:
         raise ValueError("no logs or cards")
-    logs: dict[str, tuple[int, str]] = {}
+    logs: Covered = {}
     for name, entry in raw_logs.items():
-        if (
-            not is_log_name(name)
-            or type(entry) is not dict
-            or type(entry.get("offset")) is not int
-            or entry["offset"] < 0
-            or type(entry.get("head")) is not str
-        ):
+        if not is_log_name(name):
             raise ValueError(f"bad log entry {name!r}")
-        logs[name] = (entry["offset"], entry["head"])
+        logs[name] = _mark(entry)
     try:
         from_row = CardProgress.from_row
         cards = {key: from_row(row) for key, row in raw_cards.items()}
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError("bad card") from exc
     return logs, cards
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from awsquiz.model import Answered, CardProgress, Review
 from awsquiz.store.fold import Fold, fold_review
 from awsquiz.store.logfiles import (
     Warn,
-    head,
     ignore,
     io_error,
     lock,
@@ -25,15 +25,31 @@ from awsquiz.store.logfiles import (
     machine_name,
     unlock,
 )
-from awsquiz.store.reading import read_history, read_records, read_reviews, record_chunks
-from awsquiz.store.records import dumps_review
-from awsquiz.store.snapshot import HEAD_BYTES, is_stale, read_snapshot, write_snapshot
+from awsquiz.store.reading import read_history, read_reviews, record_chunks
+from awsquiz.store.records import checked, encode
+from awsquiz.store.snapshot import (
+    Covered,
+    Mark,
+    is_stale,
+    read_snapshot,
+    stamp_of,
+    write_snapshot,
+)
 from awsquiz.system.files import fsync_dir, write_all
 
 # Leave this much room on the disk before a session starts (a few thousand answers).
 MIN_FREE_BYTES = 1 << 20
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
+_NOTHING = Mark(0, 0, None)
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        return stamp_of(path.stat())
+    except OSError:
+        return None
+
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
@@ -49,8 +65,8 @@ class Store:
         self._warn = warn
         self._warned: set[str] = set()
         self.progress: dict[str, CardProgress] = {}
-        # log file name -> (bytes consumed, sha256 of the first min(offset, 256) bytes)
-        self._logs: dict[str, tuple[int, str]] = {}
+        # log file name -> how much of it progress covers (snapshot.Mark)
+        self._logs: Covered = {}
         self._loaded = False  # whether _logs and progress hold a usable snapshot
         self.rebuilt = False  # whether the last open/catch-up had to replay every log
 
@@ -121,29 +137,27 @@ class Store:
 
     def catch_up(self) -> None:
         """Fold in what every log gained since it was last read (all of it for a new log);
-        start over from the logs if one was rewritten or removed. Nothing changes if a log
-        holds a bad line (AwsquizError)."""
+        start over from the logs if one was edited, rewritten or removed. Nothing changes if
+        a log holds a bad line (AwsquizError)."""
         logs = log_files(self.folder)
         self.rebuilt = not self._loaded or is_stale(self._logs, logs)
         if self.rebuilt:
             progress: dict[str, CardProgress] = {}
-            known: dict[str, tuple[int, str]] = {}
+            known: Covered = {}
         else:
             progress = dict(self.progress)
             known = dict(self._logs)
         folding = Fold()
         for path in logs:
-            offset = end = known.get(path.name, (0, ""))[0]
+            mark = known.get(path.name, _NOTHING)
+            if mark.stamp is not None and _stamp(path) == mark.stamp:
+                continue  # not a byte more since it was all read
             # A megabyte of lines at a time, keeping only each card's newest and oldest
             # record: memory stays flat however long the history.
-            for records, chunk_end in record_chunks(path, self.warn, offset):
-                folding.add(records)
-                end = chunk_end
-            if offset >= HEAD_BYTES:
-                digest = known[path.name][1]
-            else:
-                digest = head(path, min(end, HEAD_BYTES)) or ""  # "": unreadable: stale
-            known[path.name] = (end, digest)
+            for chunk in record_chunks(path, self.warn, mark.offset, mark.crc):
+                folding.add(chunk.records)
+                mark = Mark(chunk.end, chunk.crc, chunk.stamp)
+            known[path.name] = mark
         folding.into(progress)
         if self.rebuilt:
             # Reviews this process appended are in its log, so nothing in memory is lost.
@@ -187,10 +201,21 @@ class Store:
 
     def append_many(self, reviews: Iterable[Review]) -> int:
         """Save several answers with one write and one fsync; returns how many."""
-        items = list(reviews)
+        items: list[Review] = []
+        lines: list[bytes] = []
+        for review in reviews:
+            try:
+                item, line = checked(review)
+            except ValueError as exc:
+                raise AwsquizError(
+                    f"{self.log_path}: answer to {review.key!r} not saved: {exc}",
+                    hint="nothing was written; please report this as a bug",
+                ) from None
+            items.append(item)
+            lines.append(line)
         if not items:
             return 0
-        data = b"".join(dumps_review(review) for review in items)
+        data = b"".join(lines)
         try:
             fd = self._open_log()
         except OSError as exc:
@@ -199,7 +224,8 @@ class Store:
         try:
             locked = lock(fd)
             try:
-                size = os.fstat(fd).st_size
+                before = os.fstat(fd)
+                size = before.st_size
                 if size and os.pread(fd, 1, size - 1) != b"\n":
                     data = b"\n" + data  # after a torn line: start on a fresh line
                 if len(items) == 1:
@@ -210,6 +236,7 @@ class Store:
                     write_all(fd, data)
                 stage = "could not make sure the answer reached the disk"
                 os.fsync(fd)
+                self._covered_own(before, os.fstat(fd), data)
             finally:
                 if locked:
                     unlock(fd)
@@ -220,6 +247,23 @@ class Store:
         for review in items:
             fold_review(self.progress, review)
         return len(items)
+
+    def _covered_own(self, before: os.stat_result, after: os.stat_result, data: bytes) -> None:
+        """After an append: if this log was all read and unchanged up to it, the lines just
+        written are covered too (they are folded in already), so the snapshot need not read
+        the log again."""
+        mark = self._logs.get(self.log_path.name)
+        if mark is None and before.st_size == 0:
+            mark = Mark(0, 0, stamp_of(before))  # created by this append: all of it is ours
+        if (
+            self._loaded
+            and mark is not None
+            and mark.stamp == stamp_of(before)
+            and after.st_size == before.st_size + len(data)
+        ):
+            self._logs[self.log_path.name] = Mark(
+                after.st_size, zlib.crc32(data, mark.crc), stamp_of(after)
+            )
 
     def save_snapshot(self) -> None:
         """Catch up with every log, then write the snapshot atomically."""
@@ -245,6 +289,26 @@ class Store:
         history (a million answers) read for statistics without a Review object per line."""
         return read_history(log_files(self.folder), self.warn)
 
+    def export_lines(self) -> list[bytes]:
+        """Every review in every log as its log line (deduplicated by id, sorted by time and
+        id), read a chunk at a time: only the lines are held, not a Review per answer."""
+        from awsquiz.model import Review
+
+        rows: dict[str, tuple[str, str, bytes]] = {}
+        for path in log_files(self.folder):
+            for chunk in record_chunks(path, self.warn):
+                for record in chunk.records:
+                    if record["id"] not in rows:
+                        line = encode(Review.from_dict(record))
+                        rows[record["id"]] = (record["time"], record["id"], line)
+        ordered = sorted(rows.values())
+        rows.clear()
+        return [line for _, _, line in ordered]
+
     def review_ids(self) -> set[str]:
         """The id of every review in every log."""
-        return set(read_records(log_files(self.folder), self.warn))
+        ids: set[str] = set()
+        for path in log_files(self.folder):
+            for chunk in record_chunks(path, self.warn):
+                ids.update(record["id"] for record in chunk.records)
+        return ids

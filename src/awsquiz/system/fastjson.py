@@ -24,3 +24,14 @@ def dumps(document: Any) -> bytes:
         import json
 
         return json.dumps(document, separators=(",", ":")).encode("utf-8")
+
+
+def reference_loads(text: str | bytes) -> Any:
+    """The standard library's reading, the format's reference, for what orjson refuses;
+    ValueError, never RecursionError, for a document nested too deeply to read."""
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None

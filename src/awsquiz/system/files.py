@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -36,9 +38,10 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 def atomic_write(
-    path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True
+    path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True, durable: bool = True
 ) -> None:
     """Write `path` whole through a temporary file beside it, then rename it into place.
+    `data` may come in parts (an export of any size is never held whole).
 
     Raises FileExistsError if `overwrite` is false and `path` exists, OSError otherwise.
     `durable` fsyncs the file and its folder, so it survives a power cut.
@@ -49,7 +52,8 @@ def atomic_write(
     fd = os.open(temp, flags, 0o644)
     try:
         try:
-            write_all(fd, data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                write_all(fd, part)
             if durable:
                 os.fsync(fd)
         finally:
@@ -63,6 +67,28 @@ def atomic_write(
     finally:
         with contextlib.suppress(OSError):  # gone already once renamed into place
             os.unlink(temp)
+    _sweep(path)
+
+
+# A temporary file this old belongs to a writer that was killed mid-write, not a slow one.
+_STALE_SECONDS = 3600
+
+
+def _sweep(path: Path) -> None:
+    """Remove the temporary files of `path` that writers killed mid-write left behind."""
+    prefix, now = f".{path.name}.", time.time()
+    try:
+        with os.scandir(path.parent) as entries:
+            stale = [
+                entry.path for entry in entries
+                if entry.name.startswith(prefix) and entry.name.endswith(".tmp")
+                and now - entry.stat(follow_symlinks=False).st_mtime > _STALE_SECONDS
+            ]
+    except OSError:
+        return
+    for name in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def _link_new(temp: Path, path: Path) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from awsquiz.errors import EXIT_USAGE, AwsquizError
-from awsquiz.model.times import from_iso, iso, utc
+from awsquiz.model.times import MAX_YEAR, MIN_YEAR, from_iso, in_range, iso, utc
 
 APP = "awsquiz"
 
@@ -82,9 +82,15 @@ def now() -> datetime:
         value = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
     except ValueError:
         value = None
-    if value is None or value.tzinfo is None:
+    if value is None or value.utcoffset() is None:
         raise AwsquizError(
             f"AWSQUIZ_NOW={pinned!r} is not an ISO 8601 time with an offset",
+            hint="for example AWSQUIZ_NOW=2026-11-28T09:00:00+00:00",
+            exit_code=EXIT_USAGE,
+        )
+    if not in_range(value):
+        raise AwsquizError(
+            f"AWSQUIZ_NOW={pinned!r} is outside the years {MIN_YEAR} to {MAX_YEAR}",
             hint="for example AWSQUIZ_NOW=2026-11-28T09:00:00+00:00",
             exit_code=EXIT_USAGE,
         )

@@ -69,5 +69,13 @@ def print_error(error: AwsquizError, stream: TextIO | None = None) -> None:
         print(f"  {inert(error.hint)}", file=out)
 
 
+def say(*lines: str) -> None:
+    """Lines for the learner on stdout, each shown inert, a newline in one included: file
+    names and folders come from outside, and an escape sequence or a line break in one must
+    neither reach the terminal nor pass for another line of output."""
+    for line in lines:
+        print(inert(line).replace("\n", "\\n"), file=sys.stdout)
+
+
 def warn(message: str) -> None:
     print(f"warning: {inert(message)}", file=sys.stderr)

@@ -29,7 +29,7 @@ class RichTerminal:
 
     def __init__(self, out: Console | None = None, stdin: TextIO | None = None) -> None:
         self.out = out or console()
-        self.stdin = stdin or sys.stdin
+        self.stdin: TextIO | None = stdin or sys.stdin  # None: started with stdin closed
 
     # Input ----------------------------------------------------------------------------------
 
@@ -38,11 +38,17 @@ class RichTerminal:
         self.out.file.flush()
 
     def read_line(self) -> str | None:
-        line = self.stdin.readline()
+        """One line of input; None at the end of input, which a closed or unreadable stdin
+        is too."""
+        try:
+            line = self.stdin.readline() if self.stdin is not None else ""
+            piped = bool(line) and not self.stdin.isatty()  # type: ignore[union-attr]
+        except (OSError, ValueError):  # closed, or the terminal went away
+            line, piped = "", False
         if not line:
             self.out.print()
             return None
-        if not self.stdin.isatty():
+        if piped:
             self.out.print(Text(inert(line.rstrip("\n")), style="dim"))  # echo piped answers
         return line.rstrip("\r\n")
 
@@ -139,6 +145,10 @@ class RichTerminal:
         title = "Session stopped" if summary.interrupted else "Session done"
         self.summary_panel(lines, title, summary.answered)
         self.listed("missed", summary.missed, "drill them now: awsquiz review")
+        self.listed(
+            "skipped", summary.skipped,
+            "no longer in their deck files (edited during the session); run awsquiz check",
+        )
 
     def summary_panel(self, lines: Text, title: str, answered: int) -> None:
         # A Text title: a str one is read as markup, which loads Rich's emoji table.

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from awsquiz.cli.app import Group, ProgressOpt, app, where
+from awsquiz.ui import say
 
 progress_app = typer.Typer(
     cls=Group,
@@ -24,7 +25,7 @@ def progress_path_command(progress: ProgressOpt = None) -> None:
     from awsquiz.services.progress import path
 
     store = where(None, progress).store()
-    typer.echo(f"folder  {store.folder}\nlog     {path(store)}")
+    say(f"folder  {store.folder}", f"log     {path(store)}")
 
 
 @progress_app.command("merge")
@@ -41,7 +42,7 @@ def progress_merge_command(
     from awsquiz.services.progress import merge
 
     added = merge(where(None, progress).store(), other)
-    typer.echo(f"merged {added} new review{'s' if added != 1 else ''} from {other}")
+    say(f"merged {added} new review{'s' if added != 1 else ''} from {other}")
 
 
 @progress_app.command("export")
@@ -57,7 +58,7 @@ def progress_export_command(
     from awsquiz.services.progress import export
 
     count = export(where(None, progress).store(), file, force=force)
-    typer.echo(f"exported {count} review{'s' if count != 1 else ''} to {file}")
+    say(f"exported {count} review{'s' if count != 1 else ''} to {file}")
 
 
 @progress_app.command("import")
@@ -72,4 +73,4 @@ def progress_import_command(
     from awsquiz.services.progress import import_file
 
     added = import_file(where(None, progress).store(), file)
-    typer.echo(f"imported {added} new review{'s' if added != 1 else ''} from {file}")
+    say(f"imported {added} new review{'s' if added != 1 else ''} from {file}")
