@@ -221,11 +221,15 @@ def ready_for_answers(store: Store, retention: float | None) -> Scheduler:
     """Check now, before the first card, that answers can be saved; the learner's scheduler
     (a `retention` given is kept for next time)."""
     store.ensure_writable()
+    from dataclasses import replace
+
+    from awsquiz.services import learner
+
     saved = settings.load(store.folder)
     if retention is not None and retention != saved.retention:
-        settings.save(store.folder, settings.Config(retention=settings.check_retention(retention)))
-        saved = settings.Config(retention=retention)
-    return Scheduler(saved.retention)
+        saved = replace(saved, retention=settings.check_retention(retention))
+        settings.save(store.folder, saved)
+    return learner.scheduler(saved)
 
 
 def save_snapshot(store: Store, warn: Warn) -> None:

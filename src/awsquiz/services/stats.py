@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from awsquiz.services import learner
 from awsquiz.services.where import Where
 from awsquiz.session.stats import build_report
 from awsquiz.session.stats_report import StatsReport
@@ -26,4 +27,5 @@ def gather(where: Where, selection: Sequence[str], now: datetime) -> StatsReport
         now,
         known_keys=known,
         scope=[deck.id for deck in library.decks] if selection else None,
+        scheduler=learner.scheduler_of(store.folder, fuzz=False),
     )
