@@ -47,3 +47,87 @@ def test_the_day_start_is_the_learners_setting(
     ).exists() else {}
     (isolated / "config.json").write_text(json.dumps({**config, "day_start": 2}))
     assert _recall(monkeypatch, "2026-11-28T03:00:00-07:00") < 1.0
+
+
+# Personal parameters and calibration, on the real history ------------------------------------
+
+PACIFIC_MORNING = "2024-10-07T09:00:00-07:00"  # the morning after the history's last review
+
+
+def _json(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_optimize_adopts_parameters_that_beat_the_defaults_on_the_newest_reviews(
+    monkeypatch: pytest.MonkeyPatch, isolated: Path, tmp_path: Path
+) -> None:
+    from history import CSV_PATH, card_ids, history_reviews, write_deck
+
+    monkeypatch.setenv("AWSQUIZ_NOW", PACIFIC_MORNING)  # the learner at UTC-7
+    imported = runner.invoke(app, ["progress", "import", str(CSV_PATH), "--deck", "history"])
+    assert imported.exit_code == 0, imported.output
+    write_deck(tmp_path, card_ids(history_reviews()))
+    before = _json("stats", "--decks", str(tmp_path))
+    assert before["parameters"] == "default" and before["day_start"] == 4
+
+    report = _json("optimize")
+    assert report["reviews"] == 6372  # reviews a calendar day or more after the previous one
+    defaults, fitted = report["defaults"], report["fitted"]
+    assert isinstance(defaults, dict) and isinstance(fitted, dict)
+    assert fitted["log_loss"] < defaults["log_loss"]
+    assert fitted["rmse_bins"] < defaults["rmse_bins"]
+    assert report["adopted"] is True
+    parameters = report["parameters"]
+    assert isinstance(parameters, list) and len(parameters) == 21
+    saved = json.loads((isolated / "config.json").read_text())
+    assert [round(p, 4) for p in saved["parameters"]] == parameters
+    retention = report["retention"]
+    assert isinstance(retention, dict) and retention["current"] == 0.9 == saved["retention"]
+    assert 0.7 <= retention["recommended"] <= 0.99
+
+    after = _json("stats", "--decks", str(tmp_path))
+    assert after["parameters"] == "personal"
+    calibration = after["calibration"]
+    assert isinstance(calibration, list) and calibration
+    assert sum(line["reviews"] for line in calibration) == 6372
+    for line in calibration:
+        assert 0 <= line["predicted"] <= 1 and 0 <= line["actual"] <= 1
+    # The fitted curve is close to what happened where most reviews are.
+    busiest = max(calibration, key=lambda line: line["reviews"])
+    assert abs(busiest["predicted"] - busiest["actual"]) < 0.1
+    shown = runner.invoke(app, ["stats", "--decks", str(tmp_path)])
+    assert shown.exit_code == 0, shown.output
+    assert "parameters personal" in shown.output and "a day starts at 4:00" in shown.output
+
+    kept = runner.invoke(app, ["optimize", "--retention"])
+    assert kept.exit_code == 0, kept.output
+    assert "now yours" in kept.output
+    assert json.loads((isolated / "config.json").read_text())["retention"] == (
+        retention["recommended"]
+    )
+
+
+def test_optimize_with_a_short_history_says_how_many_more_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, isolated: Path, tmp_path: Path
+) -> None:
+    from history import CSV_PATH
+
+    monkeypatch.setenv("AWSQUIZ_NOW", PACIFIC_MORNING)
+    short = tmp_path / "short.csv"
+    short.write_text("\n".join(CSV_PATH.read_text().splitlines()[:1501]) + "\n")
+    imported = runner.invoke(app, ["progress", "import", str(short), "--deck", "history"])
+    assert imported.exit_code == 0, imported.output
+    config = (isolated / "config.json").read_bytes() if (isolated / "config.json").exists() else b""
+    report = _json("optimize")
+    assert isinstance(report["reviews"], int) and report["reviews"] < 1000
+    assert report["needed"] == 1000 - report["reviews"]
+    assert report["adopted"] is False and report["fitted"] is None
+    shown = runner.invoke(app, ["optimize"])
+    assert shown.exit_code == 0, shown.output
+    assert f"about {report['needed']:,} more" in shown.output
+    after = (isolated / "config.json").read_bytes() if (isolated / "config.json").exists() else b""
+    assert after == config
