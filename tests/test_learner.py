@@ -131,3 +131,39 @@ def test_optimize_with_a_short_history_says_how_many_more_and_changes_nothing(
     assert f"about {report['needed']:,} more" in shown.output
     after = (isolated / "config.json").read_bytes() if (isolated / "config.json").exists() else b""
     assert after == config
+
+
+def test_calendar_days_predict_the_real_history_better_than_24_hour_periods() -> None:
+    """The default parameters on the same scored reviews (24 hours or more after the card's
+    previous one), the elapsed days counted both ways, the learner at UTC-7."""
+    from datetime import datetime, timedelta, timezone
+
+    import fsrs_rs_python
+
+    from awsquiz.model import Answered
+    from awsquiz.scheduling import fitting
+    from awsquiz.scheduling.days import LearnerDays
+    from history import history_reviews
+
+    history = [
+        Answered(r.time, r.id, r.deck, r.key, int(r.rating), r.right, None, r.ms, r.state.state)
+        for r in history_reviews()
+    ]
+    cards = fitting.card_steps(history, LearnerDays(4, timezone(timedelta(hours=-7))))
+    calendar, hours = [], []
+    for steps in cards.values():
+        times = [datetime.fromisoformat(step.time) for step in steps]
+        by_day = [0] + [steps[i].day - steps[i - 1].day for i in range(1, len(steps))]
+        by_24h = [0] + [(times[i] - times[i - 1]).days for i in range(1, len(steps))]
+        for end in range(1, len(steps)):
+            if by_24h[end] < 1:
+                continue
+            for items, elapsed in ((calendar, by_day), (hours, by_24h)):
+                items.append(fsrs_rs_python.FSRSItem([
+                    fsrs_rs_python.FSRSReview(steps[i].rating, elapsed[i]) for i in range(end + 1)
+                ]))
+    assert len(calendar) == 5329
+    defaults = fitting.default_parameters()
+    by_days, by_hours = fitting.score(defaults, calendar), fitting.score(defaults, hours)
+    assert by_days.log_loss < by_hours.log_loss
+    assert by_days.rmse_bins < by_hours.rmse_bins
