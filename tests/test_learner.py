@@ -167,3 +167,21 @@ def test_calendar_days_predict_the_real_history_better_than_24_hour_periods() ->
     by_days, by_hours = fitting.score(defaults, calendar), fitting.score(defaults, hours)
     assert by_days.log_loss < by_hours.log_loss
     assert by_days.rmse_bins < by_hours.rmse_bins
+
+
+def test_back_in_n_days_counts_the_learners_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    monkeypatch.setenv("AWSQUIZ_NOW", "2026-11-27T21:00:00-07:00")
+    # A typed card, not known, rated Easy: it leaves the learning steps for days.
+    result = runner.invoke(app, ["study", SAMPLE, "--limit", "1"], input="no idea\n4\nq\n")
+    assert result.exit_code == 0, result.output
+    from awsquiz.store.store import Store
+    from awsquiz.system.paths import progress_dir
+
+    state = next(iter(Store.open(progress_dir()).progress.values())).state
+    due = datetime.fromisoformat(state.due).astimezone(datetime.fromisoformat(
+        "2026-11-27T21:00:00-07:00").tzinfo)
+    days = (due.date() - datetime(2026, 11, 27).date()).days
+    assert (due.hour, due.minute) == (4, 0)  # due when the learner's day starts
+    assert f"back in {days} days" in result.output

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from awsquiz.model import CardState, Rating
+from awsquiz.model.state import State
 from awsquiz.model.times import from_iso, iso, utc
 from awsquiz.scheduling.days import LearnerDays
 
@@ -96,6 +97,13 @@ class Scheduler:
             reps=reps + 1,
             lapses=lapses + (rating is Rating.AGAIN),
         )
+
+    def days_until(self, state: CardState, now: datetime) -> int | None:
+        """The learner's calendar days from `now` until a card in review is due (None for
+        a card in a learning step: it comes back in minutes)."""
+        if State(state.state).in_steps:
+            return None
+        return self.days.between(now, from_iso(state.due))
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         """The predicted probability of recalling the card at `now` (0 for a card never seen),

@@ -89,9 +89,9 @@ def run_session(
             answered += 1
             session.answered(turn, response, review, previous is None)
             if session.feedback:
-                terminal.show_feedback(
-                    Feedback(response, turn, from_iso(review.state.due), now)
-                )
+                due = from_iso(review.state.due)
+                days = scheduler.days_until(review.state, now)
+                terminal.show_feedback(Feedback(response, turn, due, now, days))
     except KeyboardInterrupt:
         session.quit(clock(), interrupted=True)
         interrupted = True
