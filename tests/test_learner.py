@@ -185,3 +185,24 @@ def test_back_in_n_days_counts_the_learners_days(monkeypatch: pytest.MonkeyPatch
     days = (due.date() - datetime(2026, 11, 27).date()).days
     assert (due.hour, due.minute) == (4, 0)  # due when the learner's day starts
     assert f"back in {days} days" in result.output
+
+
+def test_parameter_bounds_are_the_librarys_and_bad_ones_in_config_mean_the_defaults(
+    isolated: Path,
+) -> None:
+    from fsrs import scheduler as library
+
+    from awsquiz.scheduling.scheduler import LOWER_BOUNDS, UPPER_BOUNDS
+    from awsquiz.store import config
+
+    assert LOWER_BOUNDS == library.LOWER_BOUNDS_PARAMETERS
+    assert UPPER_BOUNDS == library.UPPER_BOUNDS_PARAMETERS
+    isolated.mkdir(parents=True, exist_ok=True)
+    good = list(library.DEFAULT_PARAMETERS)
+    (isolated / "config.json").write_text(json.dumps({"retention": 0.85, "parameters": good}))
+    assert config.load(isolated).parameters == tuple(good)
+    (isolated / "config.json").write_text(json.dumps({"retention": 0.85, "parameters": [1] * 21}))
+    loaded = config.load(isolated)
+    assert loaded.parameters is None and loaded.retention == 0.85
+    result = runner.invoke(app, ["study", SAMPLE, "--limit", "1"], input="AWS\nq\n")
+    assert result.exit_code == 0, result.output

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from awsquiz.errors import AwsquizError
 from awsquiz.model import CardState, Rating
 from awsquiz.model.state import State
 from awsquiz.model.times import from_iso, iso, utc
@@ -33,6 +34,12 @@ _DAY = timedelta(days=1)
 # (a test checks it against the library). Known without importing it, so a session plans its
 # queue before the library is loaded.
 DECAY = 0.1542
+# The range the library accepts for each parameter (a test checks them against it), so
+# config.json's parameters are checked without loading the library.
+LOWER_BOUNDS = (0.001, 0.001, 0.001, 0.001, 1.0, 0.001, 0.001, 0.001, 0.0, 0.0, 0.001, 0.001,
+                0.001, 0.001, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1)
+UPPER_BOUNDS = (100.0, 100.0, 100.0, 100.0, 10.0, 4.0, 4.0, 0.75, 4.5, 0.8, 3.5, 5.0, 0.25, 0.9,
+                4.0, 1.0, 6.0, 2.0, 2.0, 0.8, 0.8)
 
 
 class Scheduler:
@@ -62,11 +69,18 @@ class Scheduler:
 
         if self.parameters is None:
             return fsrs.Scheduler(desired_retention=self.retention, enable_fuzzing=self._fuzz)
-        return fsrs.Scheduler(
-            parameters=self.parameters,
-            desired_retention=self.retention,
-            enable_fuzzing=self._fuzz,
-        )
+        try:
+            return fsrs.Scheduler(
+                parameters=self.parameters,
+                desired_retention=self.retention,
+                enable_fuzzing=self._fuzz,
+            )
+        except ValueError as exc:  # out of the library's bounds (a hand-edited config.json)
+            raise AwsquizError(
+                f"the FSRS parameters in config.json are not usable: {exc}",
+                hint='remove "parameters" from config.json (the defaults are then used), '
+                "or run `awsquiz optimize` again",
+            ) from None
 
     def review(self, state: CardState | None, rating: Rating, now: datetime) -> CardState:
         """The card's state after answering it at `now` with `rating`."""

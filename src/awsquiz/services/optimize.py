@@ -71,9 +71,11 @@ def optimize(
         fitted = fitting.score(trial, items[split:])
         if fitted.beats(defaults):
             step(STEPS[3])
-            in_use = fitting.fit(items)
-            config = replace(config, parameters=in_use)
-            adopted = True
+            whole = fitting.fit(items)
+            if settings.usable(whole):
+                in_use = whole
+                config = replace(config, parameters=in_use)
+                adopted = True
     recommended = None
     changed = False
     if history:

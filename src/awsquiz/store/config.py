@@ -10,7 +10,12 @@ from typing import Any
 
 from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.scheduling.days import DEFAULT_DAY_START, check_day_start
-from awsquiz.scheduling.scheduler import DEFAULT_RETENTION, PARAMETER_COUNT
+from awsquiz.scheduling.scheduler import (
+    DEFAULT_RETENTION,
+    LOWER_BOUNDS,
+    PARAMETER_COUNT,
+    UPPER_BOUNDS,
+)
 from awsquiz.system import fastjson
 from awsquiz.system.files import atomic_write
 
@@ -44,15 +49,27 @@ def check_retention(value: float) -> float:
 
 
 def check_parameters(value: object) -> tuple[float, ...]:
-    """FSRS-6 parameters: 21 finite numbers; ValueError otherwise."""
+    """FSRS-6 parameters: 21 numbers, each in the range the scheduler accepts; ValueError
+    otherwise."""
     if not isinstance(value, list | tuple) or len(value) != PARAMETER_COUNT:
         raise ValueError(f"parameters: a list of {PARAMETER_COUNT} numbers")
     numbers = []
-    for item in value:
+    for item, low, high in zip(value, LOWER_BOUNDS, UPPER_BOUNDS, strict=True):
         if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
             raise ValueError(f"parameters: {item!r} is not a finite number")
+        if not low <= item <= high:
+            raise ValueError(f"parameters: {item!r} is not between {low} and {high}")
         numbers.append(float(item))
     return tuple(numbers)
+
+
+def usable(parameters: tuple[float, ...]) -> bool:
+    """Whether these parameters would be kept (as `check_parameters` checks them)."""
+    try:
+        check_parameters(parameters)
+    except ValueError:
+        return False
+    return True
 
 
 def load(folder: Path) -> Config:
