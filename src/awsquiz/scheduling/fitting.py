@@ -11,7 +11,9 @@ time order; ratings are 1 to 4 only (the log's are).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from awsquiz.errors import AwsquizError
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 MIN_SCORED = 1_000  # fewer scored reviews than this and a fit means little
 HOLDOUT = 0.2  # the newest share of the scored reviews that checks a fit
 CALIBRATION_BINS = 10
+_BATCH = 1_000  # cards replayed at a time for the calibration: memory stays small
 _T = TypeVar("_T")
 
 
@@ -114,38 +117,57 @@ def score(parameters: Sequence[float], items: Sequence[fsrs_rs_python.FSRSItem])
     return Scores(float(result.log_loss), float(result.rmse_bins))
 
 
+def card_days(history: Iterable[Answered], days: LearnerDays) -> dict[str, array[int]]:
+    """Each card's answers, compactly (one number per answer: its day * 8 + its rating), for
+    a long history read by `stats`."""
+    from datetime import datetime
+
+    cards: dict[str, array[int]] = {}
+    by_minute: dict[str, int] = {}
+    for answer in history:
+        minute = answer.time[:16]
+        day = by_minute.get(minute)
+        if day is None:
+            day = by_minute[minute] = days.number(datetime.fromisoformat(answer.time))
+        answers = cards.get(answer.key)
+        if answers is None:
+            answers = cards[answer.key] = array("q")
+        answers.append(day * 8 + answer.rating)
+    return cards
+
+
 def calibration(
-    cards: dict[str, list[Step]], parameters: Sequence[float]
+    cards: Iterable[array[int]], parameters: Sequence[float]
 ) -> list[CalibrationBin]:
     """Predicted recall against recall, in bins of a tenth, over every scored review: each
-    card's memory replayed with the parameters, predicted on the forgetting curve."""
+    card's memory replayed with the parameters (`card_days` gives the cards), predicted on
+    the forgetting curve."""
     import fsrs_rs_python
 
-    histories = [steps for steps in cards.values() if _has_later_day(steps)]
-    if not histories:
-        return []
-    items = [
-        fsrs_rs_python.FSRSItem([
-            fsrs_rs_python.FSRSReview(step.rating, step.day - steps[i - 1].day if i else 0)
-            for i, step in enumerate(steps)
-        ])
-        for steps in histories
-    ]
     model = _rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
-    states = _rust(lambda: model.historical_memory_state_batch(items))
     decay = -parameters[20]
     factor = 0.9 ** (1 / decay) - 1
     sums = [[0.0, 0, 0] for _ in range(CALIBRATION_BINS)]
-    for steps, memory in zip(histories, states, strict=True):
-        for i in range(1, len(steps)):
-            elapsed = steps[i].day - steps[i - 1].day
-            if elapsed <= 0:
-                continue
-            predicted = (1 + factor * elapsed / memory[i - 1].stability) ** decay
-            cell = sums[min(CALIBRATION_BINS - 1, int(predicted * CALIBRATION_BINS))]
-            cell[0] += predicted
-            cell[1] += steps[i].rating > 1
-            cell[2] += 1
+    for batch in _batches((c for c in cards if c[-1] // 8 > c[0] // 8), _BATCH):
+        answers = [[divmod(value, 8) for value in card] for card in batch]
+        items = [
+            fsrs_rs_python.FSRSItem([
+                fsrs_rs_python.FSRSReview(rating, day - steps[i - 1][0] if i else 0)
+                for i, (day, rating) in enumerate(steps)
+            ])
+            for steps in answers
+        ]
+        states = _rust(partial(model.historical_memory_state_batch, items))
+        for steps, memory in zip(answers, states, strict=True):
+            for i in range(1, len(steps)):
+                elapsed = steps[i][0] - steps[i - 1][0]
+                if elapsed <= 0:
+                    continue
+                predicted = (1 + factor * elapsed / memory[i - 1].stability) ** decay
+                cell = sums[min(CALIBRATION_BINS - 1, int(predicted * CALIBRATION_BINS))]
+                cell[0] += predicted
+                cell[1] += steps[i][1] > 1
+                cell[2] += 1
     return [
         CalibrationBin(total / count, recalled / count, int(count))
         for total, recalled, count in sums
@@ -153,8 +175,15 @@ def calibration(
     ]
 
 
-def _has_later_day(steps: list[Step]) -> bool:
-    return steps[-1].day > steps[0].day
+def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _rust(call: Callable[[], _T]) -> _T:

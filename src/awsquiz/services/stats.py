@@ -54,9 +54,9 @@ def calibration(
 
     decks = set(scope) if scope is not None else None
     in_scope = history if decks is None else [a for a in history if a.deck in decks]
-    cards = fitting.card_steps(in_scope, learner.days(config))
+    cards = fitting.card_days(in_scope, learner.days(config))
     parameters = config.parameters or fitting.default_parameters()
     return [
         CalibrationLine(line.predicted, line.actual, line.reviews)
-        for line in fitting.calibration(cards, parameters)
+        for line in fitting.calibration(cards.values(), parameters)
     ]
