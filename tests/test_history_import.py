@@ -94,3 +94,21 @@ def test_a_wrong_header_is_named(tmp_path: Path) -> None:
     result = _import(bad, "--deck", "h")
     assert result.exit_code == 1, result.output
     assert "odd.csv:1: header" in result.output
+
+
+def test_a_bom_z_times_no_durations_and_blank_lines_are_read(
+    tmp_path: Path, isolated: Path
+) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(
+        b"\xef\xbb\xbfcard_id,review_rating,review_time\r\n"
+        b"c1,1,2024-03-29T20:00:00Z\r\n\r\n"
+        b"c1,3,2024-03-29T20:01:00Z\r\n"
+        b"c1,3,2024-03-31T20:00:00+02:00\r\n"
+    )
+    result = _import(plain, "--deck", "h")
+    assert result.exit_code == 0, result.output
+    assert "imported 3 new reviews" in result.output
+    state = Store.open(isolated).progress["h/c1"].state
+    assert (state.reps, state.lapses) == (3, 1)
+    assert state.last_review == "2024-03-31T18:00:00.000000+00:00"

@@ -188,3 +188,12 @@ def test_the_forgetting_curve_decay_is_the_librarys() -> None:
     from awsquiz.scheduling.scheduler import DECAY
 
     assert fsrs.Scheduler().parameters[20] == DECAY
+
+
+def test_the_new_cards_day_begins_at_the_day_start() -> None:
+    deck = cards(6)
+    # NOW is 9:00 UTC; cards started at 2:00 belong to yesterday, at 5:00 to today.
+    started = {c.key: studied(c, [Rating.GOOD], NOW - timedelta(hours=7)) for c in deck[:2]}
+    started |= {c.key: studied(c, [Rating.GOOD], NOW - timedelta(hours=4)) for c in deck[2:3]}
+    assert new_started_today(glances(started), NOW, SCHEDULER.days) == 1
+    assert plan(deck, started, new_per_day=3).new_left == 2
