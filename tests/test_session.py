@@ -6,12 +6,13 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from awsquiz.model import Card, CardProgress, CardType, Rating, Review, glances
+from awsquiz.scheduling.days import LearnerDays
 from awsquiz.scheduling.scheduler import Scheduler
 from awsquiz.session.queue import StudyQueue, new_started_today, plan_study
 from awsquiz.system.paths import iso
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-SCHEDULER = Scheduler(fuzz=False)
+SCHEDULER = Scheduler(fuzz=False, days=LearnerDays(4, UTC))
 
 
 def cards(n: int) -> list[Card]:
@@ -113,13 +114,16 @@ def test_same_seed_same_order() -> None:
     assert first.upcoming == again.upcoming
 
 
-def test_recall_is_exactly_the_librarys() -> None:
+def test_recall_is_the_librarys_curve_over_calendar_days() -> None:
+    """Recall is the library's forgetting curve, the elapsed time counted in the learner's
+    days (starting at 4 AM here, in UTC), not in whole 24-hour periods."""
     import fsrs
-    from hypothesis import given
+    from hypothesis import given, settings
     from hypothesis import strategies as st
 
     from awsquiz.scheduling.scheduler import _to_fsrs
 
+    @settings(max_examples=60)
     @given(
         st.floats(min_value=0.01, max_value=3650),
         st.integers(min_value=0, max_value=4000 * 86400),
@@ -128,12 +132,53 @@ def test_recall_is_exactly_the_librarys() -> None:
         reviewed = NOW - timedelta(seconds=seconds_ago)
         state = SCHEDULER.review(None, Rating.GOOD, reviewed)
         state = type(state)(2, None, stability, 5.0, iso(NOW), iso(reviewed))
+        four = timedelta(hours=4)
+        days = ((NOW - four).date() - (reviewed - four).date()).days
+        moved = type(state)(2, None, stability, 5.0, iso(NOW), iso(NOW - timedelta(days=days)))
         library = fsrs.Scheduler(enable_fuzzing=False)
         assert SCHEDULER.retrievability(state, NOW) == library.get_card_retrievability(
-            _to_fsrs(state), NOW
+            _to_fsrs(moved), NOW
         )
 
     check()
+
+
+def test_a_card_reviewed_last_evening_is_not_certain_this_morning() -> None:
+    evening = datetime(2026, 11, 27, 21, 0, tzinfo=UTC)
+    morning = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)  # 11 hours later, the next day
+    state = SCHEDULER.review(None, Rating.GOOD, evening - timedelta(days=3))
+    state = SCHEDULER.review(state, Rating.GOOD, evening)
+    assert SCHEDULER.retrievability(state, evening + timedelta(hours=6)) == 1.0  # before 4 AM
+    assert SCHEDULER.retrievability(state, morning) < 1.0
+
+
+def test_days_start_at_the_day_start_hour_in_the_learners_zone() -> None:
+    from datetime import timezone
+
+    from awsquiz.scheduling.days import LearnerDays
+
+    pacific = timezone(timedelta(hours=-7))
+    days = LearnerDays(4, pacific)
+    # 10:30 UTC is 3:30 AM at UTC-7: still the day before.
+    assert days.between(datetime(2026, 11, 27, 18, tzinfo=UTC),
+                        datetime(2026, 11, 28, 10, 30, tzinfo=UTC)) == 0
+    assert days.between(datetime(2026, 11, 27, 18, tzinfo=UTC),
+                        datetime(2026, 11, 28, 11, 30, tzinfo=UTC)) == 1
+    assert days.start(days.number(datetime(2026, 11, 28, 12, tzinfo=UTC))) == datetime(
+        2026, 11, 28, 11, tzinfo=UTC
+    )
+
+
+def test_review_cards_are_due_at_the_start_of_a_day_and_steps_stay_minutes() -> None:
+    from awsquiz.scheduling.days import LearnerDays
+
+    scheduler = Scheduler(fuzz=False, days=LearnerDays(4, UTC))
+    first = scheduler.review(None, Rating.AGAIN, NOW)
+    assert first.due == iso(NOW + timedelta(minutes=1))  # a learning step
+    graduated = scheduler.review(first, Rating.EASY, NOW + timedelta(minutes=2))
+    due = datetime.fromisoformat(graduated.due)
+    assert due >= datetime(2026, 11, 29, 4, tzinfo=UTC)  # tomorrow, once the day starts
+    assert (due.hour, due.minute, due.second) == (4, 0, 0)
 
 
 def test_the_forgetting_curve_decay_is_the_librarys() -> None:
@@ -143,3 +188,12 @@ def test_the_forgetting_curve_decay_is_the_librarys() -> None:
     from awsquiz.scheduling.scheduler import DECAY
 
     assert fsrs.Scheduler().parameters[20] == DECAY
+
+
+def test_the_new_cards_day_begins_at_the_day_start() -> None:
+    deck = cards(6)
+    # NOW is 9:00 UTC; cards started at 2:00 belong to yesterday, at 5:00 to today.
+    started = {c.key: studied(c, [Rating.GOOD], NOW - timedelta(hours=7)) for c in deck[:2]}
+    started |= {c.key: studied(c, [Rating.GOOD], NOW - timedelta(hours=4)) for c in deck[2:3]}
+    assert new_started_today(glances(started), NOW, SCHEDULER.days) == 1
+    assert plan(deck, started, new_per_day=3).new_left == 2

@@ -162,7 +162,7 @@ def test_retention_is_validated_and_kept(isolated: Path) -> None:
     assert "desired retention must be between 0.70 and 0.99" in bad.output
     ok = runner.invoke(app, ["study", SAMPLE, "--retention", "0.85"], input="q\n")
     assert ok.exit_code == 0, ok.output
-    assert json.loads((isolated / "config.json").read_text()) == {"retention": 0.85}
+    assert json.loads((isolated / "config.json").read_text()) == {"retention": 0.85, "day_start": 4}
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")

@@ -89,9 +89,9 @@ def run_session(
             answered += 1
             session.answered(turn, response, review, previous is None)
             if session.feedback:
-                terminal.show_feedback(
-                    Feedback(response, turn, from_iso(review.state.due), now)
-                )
+                due = from_iso(review.state.due)
+                days = scheduler.days_until(review.state, now)
+                terminal.show_feedback(Feedback(response, turn, due, now, days))
     except KeyboardInterrupt:
         session.quit(clock(), interrupted=True)
         interrupted = True
@@ -221,11 +221,15 @@ def ready_for_answers(store: Store, retention: float | None) -> Scheduler:
     """Check now, before the first card, that answers can be saved; the learner's scheduler
     (a `retention` given is kept for next time)."""
     store.ensure_writable()
+    from dataclasses import replace
+
+    from awsquiz.services import learner
+
     saved = settings.load(store.folder)
     if retention is not None and retention != saved.retention:
-        settings.save(store.folder, settings.Config(retention=settings.check_retention(retention)))
-        saved = settings.Config(retention=retention)
-    return Scheduler(saved.retention)
+        saved = replace(saved, retention=settings.check_retention(retention))
+        settings.save(store.folder, saved)
+    return learner.scheduler(saved)
 
 
 def save_snapshot(store: Store, warn: Warn) -> None:

@@ -1,4 +1,5 @@
-"""Progress services behind `awsquiz progress path / merge DIR / export FILE / import FILE`.
+"""Progress services behind `awsquiz progress path / merge DIR / export FILE / import FILE
+[--deck ID]`.
 
 No terminal code here: each function returns a number and raises AwsquizError on failure.
 """
@@ -7,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from awsquiz.errors import AwsquizError
+from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.store.logfiles import LOG_GLOB, log_files
 from awsquiz.store.reading import record_chunks, to_reviews
+from awsquiz.store.review_csv import is_review_csv
 from awsquiz.store.snapshot import stamp_of
 from awsquiz.store.store import Store
 from awsquiz.system.files import atomic_write
@@ -84,13 +86,26 @@ def merge(store: Store, other: Path) -> int:
     return _union(store, logs)
 
 
-def import_file(store: Store, file: Path) -> int:
-    """Union with one exported file; returns how many reviews were added."""
+def import_file(store: Store, file: Path, deck: str | None = None) -> int:
+    """Union with one exported file, or with a review-log CSV whose cards are those of
+    `deck`; returns how many reviews were added."""
     file = Path(file)
     if not file.is_file():
         raise AwsquizError(
             f"{file}: no such file",
-            hint="give a file written by `awsquiz progress export FILE`",
+            hint="give a file written by `awsquiz progress export FILE`, "
+            "or a review-log CSV (card_id,review_rating,review_time) with --deck ID",
+        )
+    if is_review_csv(file):
+        from awsquiz.services.history_import import import_csv
+
+        return import_csv(store, file, deck)
+    if deck is not None:
+        raise AwsquizError(
+            f"--deck {deck}: only a review-log CSV takes --deck "
+            f"({file} is not one: its first line is not card_id,review_rating,review_time)",
+            hint="an exported file already names each review's deck",
+            exit_code=EXIT_USAGE,
         )
     return _union(store, [file])
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from awsquiz.model import Answered
+from awsquiz.services import learner
 from awsquiz.services.where import Where
 from awsquiz.session.stats import build_report
-from awsquiz.session.stats_report import StatsReport
+from awsquiz.session.stats_report import CalibrationLine, StatsReport
+from awsquiz.store import config as settings
 from awsquiz.store.exam_log import load_results
 
 
@@ -18,12 +22,41 @@ def gather(where: Where, selection: Sequence[str], now: datetime) -> StatsReport
     if selection:
         known = {card.key for card in where.library().cards()}
     store = where.store()
-    return build_report(
+    config = settings.load(store.folder)
+    scope = [deck.id for deck in library.decks] if selection else None
+    history = store.history()
+    report = build_report(
         library.decks,
         store.progress,
-        store.history(),
+        history,
         load_results(store.folder),
         now,
         known_keys=known,
-        scope=[deck.id for deck in library.decks] if selection else None,
+        scope=scope,
+        scheduler=learner.scheduler(config, fuzz=False),
     )
+    return replace(
+        report,
+        calibration=calibration(history, config, scope),
+        parameters="personal" if config.parameters else "default",
+        day_start=config.day_start,
+    )
+
+
+def calibration(
+    history: Sequence[Answered], config: settings.Config, scope: Sequence[str] | None
+) -> list[CalibrationLine]:
+    """Predicted against actual recall over the history in scope, with the learner's
+    parameters and days."""
+    if not history:
+        return []
+    from awsquiz.scheduling import fitting
+
+    decks = set(scope) if scope is not None else None
+    in_scope = history if decks is None else [a for a in history if a.deck in decks]
+    cards = fitting.card_days(in_scope, learner.days(config))
+    parameters = config.parameters or fitting.default_parameters()
+    return [
+        CalibrationLine(line.predicted, line.actual, line.reviews)
+        for line in fitting.calibration(cards.values(), parameters)
+    ]

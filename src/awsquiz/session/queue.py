@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from awsquiz.model import CardState, Glance
 from awsquiz.model.state import LEARNING_STATES
 from awsquiz.model.times import iso
+from awsquiz.scheduling.days import LearnerDays
 from awsquiz.scheduling.scheduler import Scheduler
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -71,10 +72,15 @@ class StudyQueue:
         return len(self.upcoming) + len({key for _, key in self.learning} - set(self.upcoming))
 
 
-def new_started_today(glances: Mapping[str, Glance], now: datetime) -> int:
-    """How many cards had their first review today (the learner's local day)."""
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    start = iso(midnight)
+def new_started_today(
+    glances: Mapping[str, Glance], now: datetime, days: LearnerDays | None = None
+) -> int:
+    """How many cards had their first review today: the learner's day, begun at their day
+    start (`days`; local midnight when None)."""
+    if days is None:
+        start = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
+    else:
+        start = iso(days.start(days.number(now)))
     return sum(1 for entry in glances.values() if entry.first_time >= start)
 
 
@@ -110,7 +116,7 @@ def plan_study(
             learning.append((entry.due, key))
         elif include_all:
             later.append((entry.due, key))
-    allowance = max(0, new_per_day - new_started_today(glances, now))
+    allowance = max(0, new_per_day - new_started_today(glances, now, scheduler.days))
     new = new[:allowance]
     recalls = scheduler.recalls(((entry.last_review, entry.stability) for entry in due), now)
     ranked = sorted(

@@ -15,7 +15,8 @@ Definitions:
 - missed: the last answer was wrong; leech: forgotten 8 times or more (`session.rounds.is_leech`).
 - retention: of the answers given in the last 30 local days to cards that were in review
   (not new, not in a learning step), the share that were not Again.
-- recall: the mean predicted probability, now, of recalling each studied card (FSRS).
+- recall: the mean predicted probability, now, of recalling each studied card (FSRS, the
+  elapsed time in the learner's calendar days).
 - Days are the learner's local days, in the UTC offset of `now`.
 """
 
@@ -28,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from awsquiz.model import Answered, Card, CardProgress, Deck, Rating, Review
 from awsquiz.model.exam_result import ExamResult
 from awsquiz.model.state import LEARNING_STATES, REVIEW_STATE
+from awsquiz.scheduling.scheduler import Scheduler
 from awsquiz.session.overview import MASTERED_DAYS
 from awsquiz.session.rounds import is_leech
 from awsquiz.session.stats_report import (
@@ -184,10 +186,8 @@ class _Cards:
     """Per deck, counts from the stored states and the predicted recall of each studied card;
     and the cards due on each of the next days."""
 
-    def __init__(self, now: datetime, today: date, tz: timezone) -> None:
-        from awsquiz.scheduling.scheduler import Scheduler
-
-        self.scheduler = Scheduler(fuzz=False)
+    def __init__(self, now: datetime, today: date, tz: timezone, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
         self.now_utc = now.astimezone(UTC)
         self.today = today
         self.tz = tz
@@ -250,11 +250,13 @@ def build_report(
     known_keys: Iterable[str] = (),
     scope: Iterable[str] | None = None,
     min_tag_reviews: int = MIN_TAG_REVIEWS,
+    scheduler: Scheduler | None = None,
 ) -> StatsReport:
     """The figures for `decks`. `known_keys` are the keys of every card of every deck (those of
     `decks` are added), so that progress of any other card counts as orphaned. `scope`, when
     given, limits reviews, orphans and exams to those deck ids; otherwise every review counts.
-    `reviews` must be in time order (as `Store.history()` gives them)."""
+    `reviews` must be in time order (as `Store.history()` gives them). Predicted recall is
+    `scheduler`'s (the learner's parameters and days; the defaults when None)."""
     tz = timezone(now.utcoffset() or timedelta(0))
     today = now.astimezone(tz).date()
     scope_ids = set(scope) if scope is not None else None
@@ -262,7 +264,7 @@ def build_report(
     for review in reviews:
         if scope_ids is None or review.deck in scope_ids:
             history.add(review)
-    counts = _Cards(now, today, tz)
+    counts = _Cards(now, today, tz, scheduler or Scheduler(fuzz=False))
     rows = [
         counts.row(deck, progress, tally)
         for deck, tally in zip(decks, history.deck_tally, strict=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 MIN_TAG_REVIEWS = 10
@@ -96,6 +96,15 @@ class ExamLine:
 
 
 @dataclass(frozen=True)
+class CalibrationLine:
+    """Reviews whose predicted recall fell in one tenth: mean predicted, share recalled."""
+
+    predicted: float
+    actual: float
+    reviews: int
+
+
+@dataclass(frozen=True)
 class StatsReport:
     """Everything `awsquiz stats` shows, as plain values."""
 
@@ -111,6 +120,11 @@ class StatsReport:
     orphans: Orphans
     exams: list[ExamLine]  # newest first
     min_tag_reviews: int = MIN_TAG_REVIEWS
+    # How well FSRS predicts this learner: over every scored review in scope, with the
+    # parameters in use ("default" or "personal") and the hour the learner's day starts.
+    calibration: list[CalibrationLine] = field(default_factory=list)
+    parameters: str = "default"
+    day_start: int = 4
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

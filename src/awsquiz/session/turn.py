@@ -45,6 +45,7 @@ class Feedback:
     turn: Turn
     comes_back: datetime | None  # when the card is due again
     now: datetime
+    days: int | None = None  # the learner's calendar days until then, for a card in review
 
 
 @dataclass

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import contextlib
+import math
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from awsquiz.errors import EXIT_USAGE, AwsquizError
-from awsquiz.scheduling.scheduler import DEFAULT_RETENTION
+from awsquiz.scheduling.days import DEFAULT_DAY_START, check_day_start
+from awsquiz.scheduling.scheduler import (
+    DEFAULT_RETENTION,
+    LOWER_BOUNDS,
+    PARAMETER_COUNT,
+    UPPER_BOUNDS,
+)
 from awsquiz.system import fastjson
 from awsquiz.system.files import atomic_write
 
@@ -15,9 +24,18 @@ FILE = "config.json"
 
 @dataclass(frozen=True)
 class Config:
-    """The learner's settings, kept in config.json in the progress folder."""
+    """The learner's settings, kept in config.json in the progress folder: desired retention,
+    the hour a new day starts, and the FSRS parameters `optimize` adopted (None: defaults)."""
 
     retention: float = DEFAULT_RETENTION
+    day_start: int = DEFAULT_DAY_START
+    parameters: tuple[float, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"retention": self.retention, "day_start": self.day_start}
+        if self.parameters is not None:
+            data["parameters"] = list(self.parameters)
+        return data
 
 
 def check_retention(value: float) -> float:
@@ -30,13 +48,49 @@ def check_retention(value: float) -> float:
     return value
 
 
+def check_parameters(value: object) -> tuple[float, ...]:
+    """FSRS-6 parameters: 21 numbers, each in the range the scheduler accepts; ValueError
+    otherwise."""
+    if not isinstance(value, list | tuple) or len(value) != PARAMETER_COUNT:
+        raise ValueError(f"parameters: a list of {PARAMETER_COUNT} numbers")
+    numbers = []
+    for item, low, high in zip(value, LOWER_BOUNDS, UPPER_BOUNDS, strict=True):
+        if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
+            raise ValueError(f"parameters: {item!r} is not a finite number")
+        if not low <= item <= high:
+            raise ValueError(f"parameters: {item!r} is not between {low} and {high}")
+        numbers.append(float(item))
+    return tuple(numbers)
+
+
+def usable(parameters: tuple[float, ...]) -> bool:
+    """Whether these parameters would be kept (as `check_parameters` checks them)."""
+    try:
+        check_parameters(parameters)
+    except ValueError:
+        return False
+    return True
+
+
 def load(folder: Path) -> Config:
-    """The saved settings; a missing or damaged file means the defaults."""
+    """The saved settings; a missing or damaged file, or a damaged setting, means the
+    defaults (for that setting)."""
     try:
         data = fastjson.loads((folder / FILE).read_bytes())
-        return Config(retention=check_retention(float(data["retention"])))
-    except (OSError, ValueError, KeyError, TypeError, AwsquizError):
+    except (OSError, ValueError):
         return Config()
+    if not isinstance(data, dict):
+        return Config()
+    defaults = Config()
+    retention, day_start, parameters = defaults.retention, defaults.day_start, None
+    with contextlib.suppress(ValueError, KeyError, TypeError, AwsquizError):
+        retention = check_retention(float(data["retention"]))
+    with contextlib.suppress(ValueError):
+        day_start = check_day_start(data.get("day_start", day_start))
+    with contextlib.suppress(ValueError):
+        if data.get("parameters") is not None:
+            parameters = check_parameters(data["parameters"])
+    return Config(retention=retention, day_start=day_start, parameters=parameters)
 
 
 def save(folder: Path, config: Config) -> None:
@@ -45,6 +99,6 @@ def save(folder: Path, config: Config) -> None:
     path = folder / FILE
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, (json.dumps(asdict(config), indent=2) + "\n").encode("utf-8"))
+        atomic_write(path, (json.dumps(config.to_dict(), indent=2) + "\n").encode("utf-8"))
     except OSError as exc:
         raise AwsquizError(f"{path}: could not save the settings: {exc.strerror}") from None

@@ -9,7 +9,7 @@ import functools
 import os
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from awsquiz.errors import EXIT_USAGE, AwsquizError
@@ -95,6 +95,14 @@ def now() -> datetime:
             exit_code=EXIT_USAGE,
         )
     return value
+
+
+def learner_zone() -> tzinfo | None:
+    """The learner's time zone for their calendar days: AWSQUIZ_NOW's offset when it is set,
+    else None, the system's time zone (daylight saving included)."""
+    if not os.environ.get("AWSQUIZ_NOW"):
+        return None
+    return now().tzinfo
 
 
 def clock() -> Callable[[], datetime]:

@@ -122,6 +122,8 @@ class RichTerminal:
     def _comes_back(self, feedback: Feedback) -> None:
         if feedback.comes_back is not None and feedback.turn.mode != "exam":
             when = until(feedback.comes_back, feedback.now)
+            if feedback.days:  # a card in review: in the learner's days, as it is scheduled
+                when = "tomorrow" if feedback.days == 1 else f"in {feedback.days} days"
             self.out.print(Text(f"   back {when}", style="dim"))
 
     def show_summary(self, summary: Summary, now: datetime) -> None:

@@ -64,11 +64,14 @@ def deck_row(row: DeckStats) -> list[str]:
 def show_stats(report: StatsReport, term: Console | None = None) -> None:
     from rich.text import Text
 
+    from awsquiz.ui.calibration import show_calibration
+
     term = term or console()
     _cards(report, term)
     _forecast(report, term)
     if report.activity.reviews:
         _activity(report, term)
+        show_calibration(report, term)
     else:
         term.print()
         term.print(Text("No reviews yet. Start with: awsquiz study", style="bold"))

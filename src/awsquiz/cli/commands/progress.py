@@ -63,14 +63,27 @@ def progress_export_command(
 
 @progress_app.command("import")
 def progress_import_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file made by `export`.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A file made by `export`, or a review-log CSV.")
+    ],
+    deck: Annotated[
+        str | None,
+        typer.Option(
+            "--deck", metavar="ID", help="The deck of a review-log CSV's cards (ID/card_id)."
+        ),
+    ] = None,
     progress: ProgressOpt = None,
 ) -> None:
     """Add the reviews of an exported file that this progress lacks (union by review id).
+
+    A review-log CSV (header card_id,review_rating,review_time[,review_duration], as py-fsrs
+    and the open FSRS datasets write it; rating 1-4, ISO 8601 time) is read too, with --deck
+    ID: each row becomes a review of card ID/card_id. Importing a file twice adds nothing;
+    a bad row stops the import (file:line) with nothing imported.
 
     [dim]Example:[/dim] awsquiz progress import ~/awsquiz-backup.jsonl
     """
     from awsquiz.services.progress import import_file
 
-    added = import_file(where(None, progress).store(), file)
+    added = import_file(where(None, progress).store(), file, deck)
     say(f"imported {added} new review{'s' if added != 1 else ''} from {file}")

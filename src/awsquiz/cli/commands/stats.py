@@ -17,7 +17,9 @@ def stats_command(
     Per deck: new, learning, young, mature, missed and leech cards, true retention over 30
     days and predicted recall now; the cards due in the next 14 days; a 16-week heatmap of
     your reviews with your streak and time spent; the weakest tags; the most confused
-    choices; orphaned progress; recent exams. --json gives the same figures.
+    choices; orphaned progress; recent exams; predicted recall against actual recall
+    (calibration), with the FSRS parameters in use and the hour your day starts. --json
+    gives the same figures.
 
     [dim]Example:[/dim] awsquiz stats encryption --json
     """
