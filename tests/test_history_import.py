@@ -112,3 +112,18 @@ def test_a_bom_z_times_no_durations_and_blank_lines_are_read(
     state = Store.open(isolated).progress["h/c1"].state
     assert (state.reps, state.lapses) == (3, 1)
     assert state.last_review == "2024-03-31T18:00:00.000000+00:00"
+
+
+def test_rows_out_of_time_order_are_replayed_as_if_sorted(tmp_path: Path) -> None:
+    lines = CSV_PATH.read_text(encoding="utf-8").splitlines()[:400]
+    in_order, shuffled = tmp_path / "in-order.csv", tmp_path / "shuffled.csv"
+    in_order.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shuffled.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")
+    states = []
+    for file in (in_order, shuffled):
+        folder = tmp_path / file.stem
+        result = _import(file, "--deck", "h", "--progress", str(folder))
+        assert result.exit_code == 0, result.output
+        progress = Store.open(folder).progress
+        states.append({key: entry.state for key, entry in progress.items()})
+    assert states[0] == states[1] and len(states[0]) > 10

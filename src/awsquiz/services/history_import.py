@@ -16,7 +16,8 @@ from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.model import CardState, Rating, Review
 from awsquiz.model.times import from_iso, iso
 from awsquiz.services import learner
-from awsquiz.store.review_csv import CsvRow, read_rows
+from awsquiz.store.review_csv import CsvRow, check_rows, rows
+from awsquiz.store.snapshot import stamp_of
 from awsquiz.store.store import Store
 
 KIND = "import"
@@ -39,11 +40,19 @@ def import_csv(store: Store, file: Path, deck: str | None) -> int:
             hint="the cards are imported as ID/card_id, for example --deck history",
             exit_code=EXIT_USAGE,
         )
-    rows = read_rows(file)  # every row checked before anything is written
+    stamp = _stamp(file)
+    in_order = check_rows(file)  # every row checked before anything is written
     known = store.review_ids()
+    if _stamp(file) != stamp:
+        raise AwsquizError(
+            f"{file}: changed while it was being read; nothing was imported",
+            hint="run the command again once the file is no longer being written",
+        )
+    # A card's rows must be replayed in time order: sorted in memory only when they are not.
+    ordered = rows(file) if in_order else iter(sorted(rows(file)))
     batch: list[Review] = []
     added = 0
-    for review in _replayed(store, deck, rows):
+    for review in _replayed(store, deck, ordered):
         if review.id in known:
             continue
         batch.append(review)
@@ -56,12 +65,19 @@ def import_csv(store: Store, file: Path, deck: str | None) -> int:
     return added
 
 
-def _replayed(store: Store, deck: str, rows: list[CsvRow]) -> Iterator[Review]:
+def _stamp(path: Path) -> tuple[int, ...]:
+    try:
+        return stamp_of(path.stat())
+    except OSError as exc:
+        raise AwsquizError(f"{path}: could not read it: {exc.strerror or exc}") from exc
+
+
+def _replayed(store: Store, deck: str, ordered: Iterator[CsvRow]) -> Iterator[Review]:
     # No fuzz: importing again replays the same states.
     scheduler = learner.scheduler_of(store.folder, fuzz=False)
     states: dict[str, CardState] = {}
     seen: set[str] = set()
-    for row in rows:
+    for row in ordered:
         rid = row_id(deck, row)
         if rid in seen:  # the same row twice is the same review
             continue

@@ -2,8 +2,9 @@
 datasets, `card_id,review_rating,review_time[,review_duration]` (rating 1 to 4, ISO 8601 time
 with an offset, duration in milliseconds).
 
-The file is read a line at a time into compact rows; every bad row is reported (file:line)
-before anything is imported.
+The file is read a line at a time, twice: once to check every row (every bad one is
+reported, file:line, before anything is imported), then to import them. Only when a card's
+rows are not in time order are the rows held in memory, to be sorted.
 """
 
 from __future__ import annotations
@@ -46,27 +47,45 @@ def is_review_csv(path: Path) -> bool:
     return start.removeprefix(b"\xef\xbb\xbf").startswith(b"card_id,")
 
 
-def read_rows(path: Path) -> list[CsvRow]:
-    """Every row, in time order (then card id); AwsquizError naming every bad line."""
-    rows: list[CsvRow] = []
+def check_rows(path: Path) -> bool:
+    """Read every row; AwsquizError naming every bad line. Returns whether each card's rows
+    are in time order (then `rows` can be replayed as they come)."""
     problems: list[str] = []
+    latest: dict[str, str] = {}
+    in_order = True
+    for line, outcome in _outcomes(path, problems):
+        if isinstance(outcome, str):
+            problems.append(f"{path}:{line}: {outcome}")
+        else:
+            in_order = in_order and outcome.time >= latest.get(outcome.card, "")
+            latest[outcome.card] = outcome.time
+    if problems:
+        raise _bad_file(path, problems)
+    return in_order
+
+
+def rows(path: Path) -> Iterator[CsvRow]:
+    """The rows of a file `check_rows` passed, in file order."""
+    problems: list[str] = []
+    for line, outcome in _outcomes(path, problems):
+        if isinstance(outcome, str):
+            problems.append(f"{path}:{line}: {outcome}")
+        else:
+            yield outcome
+    if problems:  # changed since it was checked
+        raise _bad_file(path, problems)
+
+
+def _outcomes(path: Path, problems: list[str]) -> Iterator[tuple[int, CsvRow | str]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            for line, outcome in _parse(csv.reader(handle)):
-                if isinstance(outcome, str):
-                    problems.append(f"{path}:{line}: {outcome}")
-                else:
-                    rows.append(outcome)
+            yield from _parse(csv.reader(handle))
     except UnicodeDecodeError as exc:
         problems.append(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     except csv.Error as exc:
         problems.append(f"{path}: not a CSV file: {exc}")
     except OSError as exc:
         raise AwsquizError(f"{path}: could not read the file: {exc.strerror or exc}") from None
-    if problems:
-        raise _bad_file(path, problems)
-    rows.sort()
-    return rows
 
 
 def _parse(reader: Iterator[list[str]]) -> Iterator[tuple[int, CsvRow | str]]:
