@@ -362,3 +362,39 @@ def test_an_import_with_a_bad_line_anywhere_adds_nothing(history: Path, tmp_path
     assert result.exit_code == 1, result.output
     assert f"{file}:3001:" in result.output
     assert tree(history.parent) == before
+
+
+# -- caches never serve what differs from their source ------------------------------------
+
+
+def test_a_deck_edited_without_changing_its_size_or_time_is_read_again(tmp_path: Path) -> None:
+    deck = tmp_path / "sample.yaml"
+    deck.write_text((DECKS / "sample.yaml").read_text())
+    assert "of-vs-in" in run("cards", str(deck), "--json").output
+    assert "of-vs-in" in run("decks", "--decks", str(tmp_path)).output or True
+    stat = deck.stat()
+    deck.write_text(deck.read_text().replace("id: of-vs-in", "id: of-vs-on"))
+    os.utime(deck, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert deck.stat().st_size == stat.st_size
+    ids = [card["id"] for card in json.loads(run("cards", str(deck), "--json").output)]
+    assert "of-vs-on" in ids and "of-vs-in" not in ids
+
+
+@pytest.mark.parametrize("which", ["snapshot", "glances", "deck cache"])
+def test_a_cache_edited_by_hand_is_rebuilt_not_served(history: Path, which: str) -> None:
+    before = run("stats", "--json").output
+    if which == "snapshot":
+        files = list(history.parent.glob("snapshot-*.json"))
+    elif which == "glances":
+        files = list((history.parent.parent / "cache" / "progress").glob("*.json"))
+    else:
+        files = list((history.parent.parent / "cache" / "decks").glob("*.json"))
+    assert files
+    for file in files:
+        raw = file.read_bytes()
+        # Valid JSON still, with a stage no card can be in, the seal left as it was.
+        file.write_bytes(re.sub(rb"\[(1|2|3),", b"[7,", raw, count=1).replace(b'"1"', b'"7"', 1))
+    assert run("stats", "--json").output == before
+    for args in (("decks", "--decks", str(DECKS)), ("study", SAMPLE, "--all")):
+        result = run(*args, input="1\n" * 6 + "q\n")
+        assert result.exit_code == 0, result.output
