@@ -398,3 +398,43 @@ def test_a_cache_edited_by_hand_is_rebuilt_not_served(history: Path, which: str)
     for args in (("decks", "--decks", str(DECKS)), ("study", SAMPLE, "--all")):
         result = run(*args, input="1\n" * 6 + "q\n")
         assert result.exit_code == 0, result.output
+
+
+def test_a_log_line_longer_than_a_read_is_read_whole(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines are gathered from the blocks read without copying what came before again for
+    each block (that was quadratic in the length of a long line)."""
+    from awsquiz.store import reading
+    from awsquiz.store.store import Store
+
+    monkeypatch.setattr(reading, "_CHUNK", 64)
+    long = record(history, card="of-vs-in", picked="x" * 200_000,
+                  time="2026-11-28T12:00:00+00:00")
+    with history.open("ab") as log:
+        log.write(line(long)[:-1])  # complete, but no newline yet
+    store = Store.open(history.parent, machine="test")
+    assert store.progress["sample/of-vs-in"].last_id == long["id"]
+    assert {"e" * 24} <= store.review_ids()
+
+
+INVISIBLE = ["\u00ad", "\u061c", "\u2028", "\u2066", "\u206a", "\ufe0f", "\U000e0041", "\u3164",
+             "\u180e", "\ufff9", "\x9b", "\u202e", "\u200b"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+def test_every_invisible_or_direction_changing_character_is_shown_inert(
+    tmp_path: Path, char: str
+) -> None:
+    from awsquiz.ui import inert
+
+    assert char not in inert(f"a{char}b")
+    deck = tmp_path / "t.yaml"
+    escaped = f"\\U{ord(char):08x}"  # YAML's own escape: the character, whatever it is
+    deck.write_text(f'deck: t\ntitle: "T{escaped}itle"\ncards:\n  - id: c\n'
+                    f'    question: "Q{escaped}?"\n    answer: A\n', encoding="utf-8")
+    for args in (("decks", "--decks", str(tmp_path)), ("cards", str(deck)),
+                 ("cards", str(deck), "--json")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert char not in result.output
