@@ -438,3 +438,24 @@ def test_every_invisible_or_direction_changing_character_is_shown_inert(
         result = run(*args)
         assert result.exit_code == 0, result.output
         assert char not in result.output
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("c1,3,9999-12-31T23:00:00+00:00,10", "outside the years"),
+        ("c1,3,0001-01-01T00:00:00+01:00,10", "outside the years"),
+        ("c1,3,2026-11-28T09:00:00+00:00,1e300", "review_duration"),
+    ],
+)
+def test_a_review_csv_is_held_to_the_same_limits_as_a_log(
+    history: Path, tmp_path: Path, row: str, problem: str
+) -> None:
+    file = tmp_path / "history.csv"
+    file.write_text(f"card_id,review_rating,review_time,review_duration\n{row}\n")
+    before = tree(history.parent)
+    result = run("progress", "import", str(file), "--deck", "sample")
+    assert result.exit_code == 1, result.output
+    assert f"{file}:2: " in result.output and problem in result.output
+    assert "Traceback" not in result.output
+    assert tree(history.parent) == before
