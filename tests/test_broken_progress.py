@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from awsquiz.cli import app
 from awsquiz.store.snapshot import SNAPSHOT_VERSION
+from awsquiz.system.files import unsealed
 from conftest import DECKS
 
 runner = CliRunner()
@@ -156,7 +157,7 @@ def test_a_corrupt_snapshot_is_rebuilt_from_the_log(history: Path, spoil: bytes)
     snapshot.write_bytes(spoil)
     result = study("q\n")  # opens the store: the cache is rebuilt from the log
     assert result.exit_code == 0, result.output
-    rebuilt = json.loads(snapshot.read_bytes())
+    rebuilt = json.loads(unsealed(snapshot.read_bytes()) or b"")
     assert rebuilt["version"] == SNAPSHOT_VERSION
     assert rebuilt["logs"][LOG]["offset"] == history.stat().st_size
     assert sample_row(listing().output) == before

@@ -12,6 +12,7 @@ import pytest
 
 from awsquiz.store.snapshot import SNAPSHOT_VERSION
 from awsquiz.store.store import Store
+from awsquiz.system.files import unsealed
 from test_crash import FEEDBACK, write_deck
 
 ANSWERS = 50
@@ -46,7 +47,9 @@ def test_two_sessions_at_once_keep_every_answer(
     assert len(records) == 2 * ANSWERS
     assert len({record["id"] for record in records}) == 2 * ANSWERS
     for machine in set(machines):
-        snapshot = json.loads((isolated / f"snapshot-{machine}.json").read_bytes())
+        snapshot = json.loads(
+            unsealed((isolated / f"snapshot-{machine}.json").read_bytes()) or b""
+        )
         assert snapshot["version"] == SNAPSHOT_VERSION
 
     warnings: list[str] = []

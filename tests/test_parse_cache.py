@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
+from awsquiz.system.files import sealed, unsealed
 from conftest import DECKS
 
 runner = CliRunner()
@@ -78,8 +79,9 @@ def test_a_damaged_cache_entry_is_rebuilt_silently(
     files = cache_files(isolated)
     assert len(files) == 2  # the parsed deck and its index entry
     for file in files:
-        file.write_bytes(damage(json.loads(file.read_bytes())))  # type: ignore[operator]
+        file.write_bytes(sealed(damage(json.loads(unsealed(file.read_bytes()) or b""))))  # type: ignore[operator]
     assert sample_row(folder) == before_row
     assert cards(folder) == before_cards
     for file in cache_files(isolated):
-        assert json.loads(file.read_bytes())["version"] != "0:old"  # written afresh
+        # written afresh
+        assert json.loads(unsealed(file.read_bytes()) or b"")["version"] != "0:old"

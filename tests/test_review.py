@@ -27,6 +27,7 @@ from awsquiz.session.rounds import (
 )
 from awsquiz.session.turn import Answer
 from awsquiz.store.store import Store
+from awsquiz.system.files import unsealed
 from awsquiz.ui import console
 from awsquiz.ui.review import ReviewTerminal
 
@@ -241,7 +242,7 @@ def test_ctrl_c_keeps_the_answers_and_exits_130(
     assert "Review stopped" in result.output
     assert len(review_log(isolated)) == 1
     # The snapshot was saved on the way out: it covers the whole log, the drill's answer too.
-    snapshot = json.loads((isolated / "snapshot-test.json").read_text())
+    snapshot = json.loads(unsealed((isolated / "snapshot-test.json").read_bytes()) or b"")
     log = isolated / "reviews-test.jsonl"
     assert snapshot["logs"][log.name]["offset"] == log.stat().st_size
 

@@ -24,6 +24,7 @@ from awsquiz.store.logfiles import machine_name, new_review_id
 from awsquiz.store.records import LOG_VERSION, dumps_review
 from awsquiz.store.snapshot import SNAPSHOT_VERSION
 from awsquiz.store.store import Store
+from awsquiz.system.files import sealed, unsealed
 
 TORN = "skipped an incomplete answer (the program stopped while saving it)"
 
@@ -66,7 +67,7 @@ def sha(path: Path) -> str:
 
 
 def snapshot(folder: Path, machine: str = "a") -> dict:
-    return json.loads((folder / f"snapshot-{machine}.json").read_text())
+    return json.loads(unsealed((folder / f"snapshot-{machine}.json").read_bytes()) or b"")
 
 
 def fill(folder: Path, count: int, machine: str = "a", cards: int = 5) -> Store:
@@ -144,13 +145,13 @@ def _spoil_version(folder: Path) -> None:
     data = snapshot(folder)
     data["version"] = SNAPSHOT_VERSION + 1
     data["cards"] = {}
-    (folder / "snapshot-a.json").write_text(json.dumps(data))
+    (folder / "snapshot-a.json").write_bytes(sealed(json.dumps(data).encode()))
 
 
 def _spoil_shape(folder: Path) -> None:
     data = snapshot(folder)
     data["cards"]["srm/c0"] = {"state": "nonsense"}
-    (folder / "snapshot-a.json").write_text(json.dumps(data))
+    (folder / "snapshot-a.json").write_bytes(sealed(json.dumps(data).encode()))
 
 
 def _spoil_json(folder: Path) -> None:

@@ -362,3 +362,100 @@ def test_an_import_with_a_bad_line_anywhere_adds_nothing(history: Path, tmp_path
     assert result.exit_code == 1, result.output
     assert f"{file}:3001:" in result.output
     assert tree(history.parent) == before
+
+
+# -- caches never serve what differs from their source ------------------------------------
+
+
+def test_a_deck_edited_without_changing_its_size_or_time_is_read_again(tmp_path: Path) -> None:
+    deck = tmp_path / "sample.yaml"
+    deck.write_text((DECKS / "sample.yaml").read_text())
+    assert "of-vs-in" in run("cards", str(deck), "--json").output
+    assert "of-vs-in" in run("decks", "--decks", str(tmp_path)).output or True
+    stat = deck.stat()
+    deck.write_text(deck.read_text().replace("id: of-vs-in", "id: of-vs-on"))
+    os.utime(deck, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert deck.stat().st_size == stat.st_size
+    ids = [card["id"] for card in json.loads(run("cards", str(deck), "--json").output)]
+    assert "of-vs-on" in ids and "of-vs-in" not in ids
+
+
+@pytest.mark.parametrize("which", ["snapshot", "glances", "deck cache"])
+def test_a_cache_edited_by_hand_is_rebuilt_not_served(history: Path, which: str) -> None:
+    before = run("stats", "--json").output
+    if which == "snapshot":
+        files = list(history.parent.glob("snapshot-*.json"))
+    elif which == "glances":
+        files = list((history.parent.parent / "cache" / "progress").glob("*.json"))
+    else:
+        files = list((history.parent.parent / "cache" / "decks").glob("*.json"))
+    assert files
+    for file in files:
+        raw = file.read_bytes()
+        # Valid JSON still, with a stage no card can be in, the seal left as it was.
+        file.write_bytes(re.sub(rb"\[(1|2|3),", b"[7,", raw, count=1).replace(b'"1"', b'"7"', 1))
+    assert run("stats", "--json").output == before
+    for args in (("decks", "--decks", str(DECKS)), ("study", SAMPLE, "--all")):
+        result = run(*args, input="1\n" * 6 + "q\n")
+        assert result.exit_code == 0, result.output
+
+
+def test_a_log_line_longer_than_a_read_is_read_whole(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines are gathered from the blocks read without copying what came before again for
+    each block (that was quadratic in the length of a long line)."""
+    from awsquiz.store import reading
+    from awsquiz.store.store import Store
+
+    monkeypatch.setattr(reading, "_CHUNK", 64)
+    long = record(history, card="of-vs-in", picked="x" * 200_000,
+                  time="2026-11-28T12:00:00+00:00")
+    with history.open("ab") as log:
+        log.write(line(long)[:-1])  # complete, but no newline yet
+    store = Store.open(history.parent, machine="test")
+    assert store.progress["sample/of-vs-in"].last_id == long["id"]
+    assert {"e" * 24} <= store.review_ids()
+
+
+INVISIBLE = ["\u00ad", "\u061c", "\u2028", "\u2066", "\u206a", "\ufe0f", "\U000e0041", "\u3164",
+             "\u180e", "\ufff9", "\x9b", "\u202e", "\u200b"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+def test_every_invisible_or_direction_changing_character_is_shown_inert(
+    tmp_path: Path, char: str
+) -> None:
+    from awsquiz.ui import inert
+
+    assert char not in inert(f"a{char}b")
+    deck = tmp_path / "t.yaml"
+    escaped = f"\\U{ord(char):08x}"  # YAML's own escape: the character, whatever it is
+    deck.write_text(f'deck: t\ntitle: "T{escaped}itle"\ncards:\n  - id: c\n'
+                    f'    question: "Q{escaped}?"\n    answer: A\n', encoding="utf-8")
+    for args in (("decks", "--decks", str(tmp_path)), ("cards", str(deck)),
+                 ("cards", str(deck), "--json")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert char not in result.output
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("c1,3,9999-12-31T23:00:00+00:00,10", "outside the years"),
+        ("c1,3,0001-01-01T00:00:00+01:00,10", "outside the years"),
+        ("c1,3,2026-11-28T09:00:00+00:00,1e300", "review_duration"),
+    ],
+)
+def test_a_review_csv_is_held_to_the_same_limits_as_a_log(
+    history: Path, tmp_path: Path, row: str, problem: str
+) -> None:
+    file = tmp_path / "history.csv"
+    file.write_text(f"card_id,review_rating,review_time,review_duration\n{row}\n")
+    before = tree(history.parent)
+    result = run("progress", "import", str(file), "--deck", "sample")
+    assert result.exit_code == 1, result.output
+    assert f"{file}:2: " in result.output and problem in result.output
+    assert "Traceback" not in result.output
+    assert tree(history.parent) == before

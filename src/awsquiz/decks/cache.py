@@ -1,7 +1,7 @@
 """The parse cache: each deck file's cards as JSON in the user cache folder, and its index
 entry (ids and keys only), keyed by the file's path and checked against its size, modification
-time and content hash, so YAML is parsed only when a file changes. A stale or damaged entry
-is rebuilt silently."""
+and change times, inode and content hash, so YAML is parsed only when a file changes. Entries
+are sealed with a checksum; a stale or damaged one is rebuilt silently."""
 
 from __future__ import annotations
 
@@ -12,9 +12,16 @@ from typing import Any
 
 from awsquiz.model import Deck, DeckIndex, LoadResult, Problem
 from awsquiz.system import fastjson, paths
-from awsquiz.system.files import write_cache
+from awsquiz.system.files import sealed, unsealed, write_cache
 
-CACHE_VERSION = 3  # 3: authoring advice (long keyed answers, undated volatile facts)
+CACHE_VERSION = 4  # 3: authoring advice (long keyed answers, undated volatile facts); 4: entries
+# stamped with the change time and inode too, and sealed
+
+
+def _stamp(stat: os.stat_result) -> list[int]:
+    """What changes whenever the file's content does, whatever its size and modification
+    time say (a program can set those back, not the change time)."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
 def entry_file(path: Path) -> Path:
@@ -42,8 +49,7 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
         if (
             entry is not None
             and entry.get("path") == str(path)
-            and entry.get("size") == stat.st_size
-            and entry.get("mtime_ns") == stat.st_mtime_ns
+            and entry.get("stamp") == _stamp(stat)
         ):
             try:
                 return _index_from(entry)
@@ -54,11 +60,10 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
     if stat is not None and S_ISREG(stat.st_mode):
         # Stamped with the size and time seen before reading: if the file changed meanwhile,
         # the next run sees a newer time and reads it again.
-        write_cache(_index_file(path), fastjson.dumps({
+        write_cache(_index_file(path), sealed(fastjson.dumps({
             "version": _cache_version(),
             "path": str(path),
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
+            "stamp": _stamp(stat),
             "deck": None if deck is None else {
                 "id": deck.id,
                 "title": deck.title,
@@ -68,7 +73,7 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
                 "keys": "\n".join(card.key for card in deck.cards),
             },
             "problems": [p.to_dict() for p in result.problems],
-        }))
+        })))
     return (None if deck is None else DeckIndex.of(deck)), result.problems
 
 
@@ -98,7 +103,7 @@ def load_cached(path: Path) -> LoadResult:
     entry = _read_entry(cache_file)
     digest = None
     if entry is not None and entry.get("path") == str(path):
-        if entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns:
+        if entry.get("stamp") == _stamp(stat):
             return _result_from(entry)
         digest = _digest(path)
         if digest is not None and digest == entry.get("sha256"):
@@ -130,7 +135,8 @@ def _digest(path: Path) -> str | None:
 
 def _read_entry(cache_file: Path) -> dict[str, Any] | None:
     try:
-        entry = fastjson.loads(cache_file.read_bytes())
+        body = unsealed(cache_file.read_bytes())
+        entry = fastjson.loads(body) if body is not None else None
     except (OSError, ValueError):
         return None
     if not isinstance(entry, dict) or entry.get("version") != _cache_version():
@@ -167,11 +173,10 @@ def _write_entry(
     entry = {
         "version": _cache_version(),
         "path": str(path),
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
+        "stamp": _stamp(stat),
         "sha256": digest,
         "deck": body["deck"],
         "problems": body["problems"],
     }
-    write_cache(cache_file, fastjson.dumps(entry))
+    write_cache(cache_file, sealed(fastjson.dumps(entry)))
 

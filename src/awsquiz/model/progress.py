@@ -105,6 +105,8 @@ class CardProgress:
         ) = row
         if not (type(due) is type(last_id) is type(last_time) is type(first_time) is str):
             raise TypeError("not a progress row")
+        if state not in (1, 2, 3):
+            raise ValueError("not a scheduler stage")
         card_state = construct(CardState, {
             "state": int(state), "step": step, "stability": stability,
             "difficulty": difficulty, "due": due, "last_review": last_review,

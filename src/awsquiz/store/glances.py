@@ -21,7 +21,7 @@ from awsquiz.model import Glance, glances
 from awsquiz.store.logfiles import Warn, is_log_name
 from awsquiz.store.store import Store
 from awsquiz.system import fastjson, paths
-from awsquiz.system.files import write_cache
+from awsquiz.system.files import sealed, unsealed, write_cache
 
 VERSION = 3  # 3: the same six fields, read back as Glance
 
@@ -63,7 +63,10 @@ def read(folder: Path, warn: Warn) -> Glances:
 
 def _cached(folder: Path, stamps: Stamps) -> dict[str, Glance] | None:
     try:
-        entry = fastjson.loads(_cache_file(folder).read_bytes())
+        body = unsealed(_cache_file(folder).read_bytes())
+        if body is None:
+            return None
+        entry = fastjson.loads(body)
         if (
             entry["version"] != VERSION
             or entry["folder"] != os.fsdecode(folder)
@@ -105,4 +108,4 @@ def _cache_file(folder: Path) -> Path:
 
 def _write(folder: Path, stamps: Stamps, cards: Mapping[str, Glance]) -> None:
     document = {"version": VERSION, "folder": os.fsdecode(folder), "logs": stamps, "cards": cards}
-    write_cache(_cache_file(folder), fastjson.dumps(document))
+    write_cache(_cache_file(folder), sealed(fastjson.dumps(document)))

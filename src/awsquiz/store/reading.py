@@ -208,6 +208,7 @@ def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Itera
             handle.seek(start)
             offset = start
             carry = b""
+            waiting: list[bytes] = []  # blocks of one long line, joined once it ends
             pending: Chunk | None = None
             while True:
                 try:
@@ -216,11 +217,12 @@ def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Itera
                     raise io_error(path, "could not read the review log", exc) from exc
                 if not block:
                     break
-                data = carry + block
-                cut = data.rfind(b"\n") + 1
-                if cut == 0:
-                    carry = data
+                if b"\n" not in block:
+                    waiting.append(block)  # never `carry + block` again and again: linear
                     continue
+                data = b"".join([carry, *waiting, block])
+                waiting.clear()
+                cut = data.rfind(b"\n") + 1
                 records, _ = parse_records(path, data[:cut], offset, warn)
                 offset += cut
                 crc = zlib.crc32(memoryview(data)[:cut], crc)
@@ -230,6 +232,8 @@ def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Itera
                 carry = data[cut:]
             if pending is not None:
                 yield pending
+            if waiting:
+                carry = b"".join([carry, *waiting])
             stamp = None
             if not carry:
                 try:

@@ -14,7 +14,7 @@ LOG_VERSION = 1
 RECORD_START = '{"v":'
 
 
-_MAX_MS = 10**12  # a response time of decades is damage, not a slow answer
+MAX_MS = 10**12  # a response time of decades is damage, not a slow answer
 _STATES = (1, 2, 3)  # model.State: learning, review, relearning
 
 
@@ -127,7 +127,7 @@ def check_record(obj: object) -> str | None:
         and (type(picked) is not list or any(type(item) is not str for item in picked))
     ):
         return 'field "picked" should be text, a list of texts, or null'
-    if "ms" in obj and not (_is_num(obj["ms"]) and 0 <= obj["ms"] <= _MAX_MS):
+    if "ms" in obj and not (_is_num(obj["ms"]) and 0 <= obj["ms"] <= MAX_MS):
         return 'field "ms" should be a number of milliseconds (the response time), 0 or more'
     if "kind" in obj and type(obj["kind"]) is not str:
         return 'field "kind" should be text'

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model.times import iso
+from awsquiz.model.times import MAX_YEAR, MIN_YEAR, canonical
+from awsquiz.store.records import MAX_MS
 
 HEADER = ("card_id", "review_rating", "review_time")
 OPTIONAL = ("review_duration",)
@@ -116,12 +117,15 @@ def _row(fields: dict[str, str]) -> CsvRow | str:
     if rating not in ("1", "2", "3", "4"):
         return f"review_rating {rating!r}: 1 Again, 2 Hard, 3 Good or 4 Easy"
     text = fields["review_time"].strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return f"review_time {text!r}: not an ISO 8601 time"
-    if moment.tzinfo is None:
-        return f"review_time {text!r}: no UTC offset (for example {text}+00:00)"
+    time = canonical(text.replace("Z", "+00:00"))  # the one reading of a time, as for logs
+    if time is None:
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return f"review_time {text!r}: not an ISO 8601 time"
+        if moment.utcoffset() is None:
+            return f"review_time {text!r}: no UTC offset (for example {text}+00:00)"
+        return f"review_time {text!r}: outside the years {MIN_YEAR} to {MAX_YEAR}"
     duration = fields.get("review_duration", "").strip()
     ms = 0
     if duration:
@@ -129,10 +133,10 @@ def _row(fields: dict[str, str]) -> CsvRow | str:
             value = float(duration)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or value < 0:
+        if not math.isfinite(value) or value < 0 or value > MAX_MS:
             return f"review_duration {duration!r}: milliseconds, a number of at least 0"
         ms = int(value)
-    return CsvRow(iso(moment), card, int(rating), ms)
+    return CsvRow(time, card, int(rating), ms)
 
 
 def _bad_file(path: Path, problems: list[str]) -> AwsquizError:

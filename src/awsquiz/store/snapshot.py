@@ -21,9 +21,9 @@ from typing import NamedTuple
 from awsquiz.model import CardProgress
 from awsquiz.store.logfiles import is_log_name
 from awsquiz.system import fastjson
-from awsquiz.system.files import atomic_write
+from awsquiz.system.files import atomic_write, sealed, unsealed
 
-SNAPSHOT_VERSION = 3  # 3: each log's checksum of every covered byte and its stamp
+SNAPSHOT_VERSION = 3  # 3: each log's checksum of every covered byte and its stamp; sealed
 _BLOCK = 1 << 20
 
 
@@ -51,8 +51,11 @@ def read_snapshot(path: Path) -> tuple[Covered, dict[str, CardProgress]] | None:
         raw = path.read_bytes()
     except OSError:
         return None
+    body = unsealed(raw)
+    if body is None:
+        return None
     try:
-        return _snapshot_shape(fastjson.loads(raw))
+        return _snapshot_shape(fastjson.loads(body))
     except ValueError:
         return None
 
@@ -67,7 +70,7 @@ def write_snapshot(path: Path, logs: Covered, progress: dict[str, CardProgress])
         },
         "cards": {key: card.to_row() for key, card in progress.items()},
     }
-    atomic_write(path, fastjson.dumps(document))  # a cache, read back only by fastjson
+    atomic_write(path, sealed(fastjson.dumps(document)))  # a cache, read back by fastjson
 
 
 def crc_of(path: Path, length: int) -> int | None:

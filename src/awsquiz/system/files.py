@@ -109,3 +109,25 @@ def write_cache(target: Path, data: bytes) -> None:
         atomic_write(target, data, durable=False)
     except OSError:
         pass  # a read-only cache folder is fine
+
+
+def sealed(body: bytes) -> bytes:
+    """A cache file's bytes: its body after a line with the body's CRC-32, so that a cache
+    damaged on disk or edited by hand is noticed (and rebuilt), never served."""
+    import zlib
+
+    return b"%08x\n" % zlib.crc32(body) + body
+
+
+def unsealed(raw: bytes) -> bytes | None:
+    """The body of a cache file written by `sealed`; None if it is damaged or not one."""
+    import zlib
+
+    if len(raw) < 9 or raw[8:9] != b"\n":
+        return None
+    body = raw[9:]
+    try:
+        crc = int(raw[:8], 16)
+    except ValueError:
+        return None
+    return body if zlib.crc32(body) == crc else None

@@ -16,23 +16,29 @@ if TYPE_CHECKING:
 
     from awsquiz.errors import AwsquizError
 
-# C0 and C1 controls (but newline and tab), DEL, and the invisible format characters that
-# reorder or hide text (bidirectional overrides, zero-width characters, BOM); and the lone
-# surrogates that stand for the undecodable bytes of a file name, which cannot be printed.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
-    "\ud800-\udfff]"
+# C0 and C1 controls (but newline and tab), DEL, and the invisible characters that reorder,
+# hide or break text: bidirectional marks and overrides (U+061C too), zero-width and joiner
+# characters, soft hyphen, fillers that print as nothing (Hangul, Khmer, Mongolian), line
+# and paragraph separators, variation selectors, interlinear annotations, invisible musical
+# formatting and tag characters, BOM; and the lone surrogates that stand for the
+# undecodable bytes of a file name, which cannot be printed.
+CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff"
+    "\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e0fff\ud800-\udfff]"
 )
 
 
 def inert(text: str) -> str:
     """Text with every control or hidden character shown as a visible escape (\\x1b)."""
-    return _CONTROL.sub(_escape, text)
+    return CONTROL.sub(_escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def console(file: TextIO | None = None) -> Console:

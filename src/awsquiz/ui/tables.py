@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
-from awsquiz.ui import console, inert, is_terminal, plain_table
+from awsquiz.ui import CONTROL, console, inert, is_terminal, plain_table
 from awsquiz.ui.text import ago
 
 if TYPE_CHECKING:
@@ -18,17 +18,18 @@ if TYPE_CHECKING:
     from awsquiz.session.overview import DeckSummary
 
 
-# JSON escapes C0 controls itself; these are C1 controls (U+009B is CSI to many terminals),
-# DEL, the invisible characters that reorder text and the lone surrogates of undecodable file
-# names (which cannot be printed), written as \u escapes all the same.
-_JSON_UNSAFE = re.compile(
-    "[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028-\u2029\u2060-\u2069\ufeff\ud800-\udfff]"
-)
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the BMP: a surrogate pair, as JSON writes it
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def print_json(data: object, out: TextIO | None = None) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    text = _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    # The same characters as on every screen (`inert`), as JSON's own \u escapes: the data
+    # is unchanged for a program, and nothing reaches a terminal that would act on it.
+    text = CONTROL.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False))
     print(text, file=out or sys.stdout)
 
 
