@@ -165,6 +165,8 @@ def hostile_learner(screen: str) -> str:
         return "wrong plain"
     if "Cat [b]2" in card:
         return "cat [b]2"
+    if "select 2" in card:
+        return "1 2"  # a Select-TWO answer names two choices, or it is asked again
     return "1"
 
 
