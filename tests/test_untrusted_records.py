@@ -334,7 +334,7 @@ def _peak_of_import(file: Path, folder: Path) -> int:
     store = Store.open(folder, machine="test")
     tracemalloc.start()
     try:
-        assert progress.import_file(store, file) > 0
+        assert progress.import_file(store, file).reviews > 0
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -26,7 +26,7 @@ class Where:
         return paths.progress_dir(self.progress)
 
     def library(self, selection: Sequence[str] = ()) -> Library:
-        return load_library(self.deck_dirs, selection)
+        return load_library(self.deck_dirs, selection, warn=self.warn)
 
     def store(self, *, load: bool = True) -> Store:
         """The progress store, read and caught up unless `load` is False (see Store.at)."""

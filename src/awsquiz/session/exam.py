@@ -299,8 +299,8 @@ class Exam:
         for question in counted:
             score = int(self._right(question.number))
             _add(decks, question.card.deck, score)
-            for tag in question.card.tags:
-                _add(tags, tag, score)
+            for tag in dict.fromkeys(tag.casefold() for tag in question.card.tags):
+                _add(tags, tag, score)  # tags match whatever their case
         misses = [
             Miss(q, self.given[q.number].picked)
             for q in self.questions
