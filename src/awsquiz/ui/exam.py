@@ -105,7 +105,8 @@ class ExamTerminal(RichTerminal):
         self.out.print(_score_panel(report))
         if report.answered:
             self.out.print(Text(" every answer is saved", style="dim"))
-        if report.misses:
+        if any(miss.picked is not None for miss in report.misses):
+            # Only answers given are reviews: a question left unanswered has nothing to drill.
             self.out.print(Text(" drill them now: awsquiz review", style="bold"))
 
     def _breakdown(self, kind: str, tallies: list[Tally]) -> None:
