@@ -304,3 +304,25 @@ def test_a_select_two_needs_two_picks(picked: list[str]) -> None:
     with pytest.raises(Unreadable, match="pick 2"):
         check_count(picked, 2)
     check_count(picked[:1] + ["SSE-KMS"], 2)
+
+
+def test_timed_lines_keep_what_a_pipe_gave_and_time_out_without_a_whole_line() -> None:
+    from awsquiz.ui.timed_input import TimedLines
+
+    read, write = os.pipe()
+    try:
+        os.write(write, "1\nSSE-S3, é\npart".encode())
+        lines = TimedLines(read)
+        assert lines.read(1) == "1\n"
+        assert lines.read(1) == "SSE-S3, é\n"  # the second line of the same chunk
+        with pytest.raises(TimeoutError):
+            lines.read(0.05)  # "part" has no Enter yet
+        os.write(write, b"ial\n")
+        assert lines.read(1) == "partial\n"
+        os.close(write)
+        write = -1
+        assert lines.read(1) == ""  # the end of input
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)

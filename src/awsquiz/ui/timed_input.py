@@ -9,6 +9,7 @@ over many at once, and the rest are kept for the next read.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import select
 import time
@@ -25,14 +26,13 @@ class TimedLines:
 
     def read(self, timeout: float) -> str:
         """The next line with its newline; '' at the end of input. TimeoutError when no
-        whole line came within `timeout` seconds (what was typed so far is kept)."""
+        whole line came within `timeout` seconds."""
         until = time.monotonic() + timeout
         while "\n" not in self._text and not self._ended:
             left = until - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self._fd], [], [], left)
+            ready = select.select([self._fd], [], [], left)[0] if left > 0 else []
             if not ready:
+                self._drop_half_typed()
                 raise TimeoutError
             chunk = os.read(self._fd, 65536)
             if chunk:
@@ -45,6 +45,16 @@ class TimedLines:
             return line + "\n"
         line, self._text = self._text, ""
         return line
+
+
+    def _drop_half_typed(self) -> None:
+        """A line half typed at a terminal when the time ran out is thrown away, so that the
+        shell does not get it once the command is over."""
+        if os.isatty(self._fd):
+            import termios
+
+            with contextlib.suppress(termios.error):
+                termios.tcflush(self._fd, termios.TCIFLUSH)
 
 
 def timed_lines(stream: object) -> TimedLines | None:
