@@ -137,10 +137,7 @@ class ExamTerminal(RichTerminal):
             self.out.print()
             for part in _miss_lines(miss):
                 self.out.print(part)
-            if miss.question.card.source:
-                source = _t(miss.question.card.source, "dim underline")
-                self.out.print(Text.assemble((f"{'   source':<{_LABEL + 1}}", "dim"), source),
-                               overflow="ignore", crop=False)
+            self.source(miss.question.card.source, f"{'   source':<{_LABEL + 1}}")
 
 
 def _score_panel(report: Report) -> Panel:

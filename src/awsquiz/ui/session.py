@@ -86,7 +86,7 @@ class RichTerminal:
         self.hang(" answer  ", _t(card.answer, "bold green"))
         if card.explanation:
             self.out.print(Padding(_t(card.explanation), (0, 0, 0, 3)))
-        self._source(card.source)
+        self.source(card.source)
 
     def show_feedback(self, feedback: Feedback) -> None:
         answer, card = feedback.answer, feedback.answer.card
@@ -135,17 +135,18 @@ class RichTerminal:
         card = feedback.answer.card
         if card.explanation:
             self.out.print(Padding(_t(card.explanation), (0, 0, 0, 3)))
-        self._source(card.source)
+        self.source(card.source)
 
-    def _source(self, source: str) -> None:
+    def source(self, source: str, label: str = "   source  ") -> None:
+        """A card's web address: folded under itself on a terminal; piped, on one line,
+        whole, for copying."""
         if not source:
             return
         url = _t(source, "dim underline")
         if self.out.is_terminal:
-            self.hang("   source  ", url, "dim")
-        else:  # piped: one line, whole, for copying
-            self.out.print(Text.assemble(("   source  ", "dim"), url), overflow="ignore",
-                           crop=False)
+            self.hang(label, url, "dim")
+        else:
+            self.out.print(Text.assemble((label, "dim"), url), overflow="ignore", crop=False)
 
     def hang(self, lead: str, body: Text, style: str = "") -> None:
         """`lead`, then `body` wrapped under itself: a wrapped line keeps its indent, and a
