@@ -199,7 +199,7 @@ def test_an_accepted_variant_shows_the_canonical_answer(typed: str, shown: str) 
 
 def test_wrapped_lines_keep_their_indent() -> None:
     card = Card(
-        "d", "long", CardType.MULTI, "Which TWO of these long choices?",
+        "designing-for-failure", "long", CardType.MULTI, "Which TWO of these long choices?",
         ("first right choice that goes on", "second right choice"),
         choices=("first right choice that goes on", "second right choice",
                  "a wrong choice whose text is long enough to wrap at forty columns"),
@@ -207,7 +207,7 @@ def test_wrapped_lines_keep_their_indent() -> None:
              "because this reason is long enough to wrap at forty columns too"},
         source="https://docs.aws.amazon.com/a/very/long/path/that/cannot/fit/in/forty.html",
     )
-    turn = Turn(card, card.choices, 1, 1)
+    turn = Turn(card, card.choices, 12, 14, 10, 10, note="back for a learning step")
     picked = (card.choices[0], card.choices[2])
     answer = Answer(card, False, Rating.AGAIN, picked, 0)
     screen = io.StringIO()
@@ -215,6 +215,8 @@ def test_wrapped_lines_keep_their_indent() -> None:
     terminal.show_question(turn)
     terminal.show_feedback(Feedback(answer, turn, None, datetime.fromisoformat(NOW)))
     lines = screen.getvalue().splitlines()
+    assert lines[1].startswith(" designing-for-failure · card 12 of 14")
+    assert lines[2].startswith(" ") and "╭" not in lines[2]  # the header wraps under itself
     choice = next(i for i, line in enumerate(lines) if "a wrong choice" in line)
     assert lines[choice + 1].startswith("│      ")  # under the choice's text, not its number
     answers = next(i for i, line in enumerate(lines) if "The answers are" in line)

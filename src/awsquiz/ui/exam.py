@@ -78,7 +78,7 @@ class ExamTerminal(RichTerminal):
                              border_style="blue", expand=False))
 
     def header(self, turn: Turn) -> Text:
-        header = Text(" ")
+        header = Text()
         # No deck name: it would hint at the answer.
         header.append(f"question {turn.position} of {turn.total}", style="bold")
         if turn.note:

@@ -66,11 +66,12 @@ class RichTerminal:
 
     def show_question(self, turn: Turn) -> None:
         self.out.print()
-        self.out.print(self.header(turn))
+        self.hang(" ", self.header(turn))
         self.out.print(question_panel(turn, self.out.width))
 
     def header(self, turn: Turn) -> Text:
-        header = Text(" ")
+        """Where the session stands (shown after one space, and wrapped under itself)."""
+        header = Text()
         header.append(inert(turn.card.deck), style="bold")
         header.append(f" · card {turn.position} of {turn.total}", style="dim")
         if turn.mode == "study":
