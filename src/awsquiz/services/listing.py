@@ -30,14 +30,17 @@ def today(where: Where, now: datetime) -> Today:
     """What bare `awsquiz` recommends: the decks' counts, today's new cards, the last exam."""
     decks, seen = decks_and_progress(where, (), lambda: glances.read(where.folder, where.warn))
     rows = summarize_index(decks, seen.cards, now)
+    from awsquiz.services import learner
     from awsquiz.store import config as settings
     from awsquiz.store.exam_log import load_results
 
     exams = load_results(where.folder)
+    config = settings.load(where.folder)
     return plan_today(
         rows, seen.cards, now,
-        new_per_day=settings.load(where.folder).new_per_day,
+        new_per_day=config.new_per_day,
         last_exam=exams[-1].time if exams else None,
+        days=learner.days(config),
     )
 
 

@@ -235,8 +235,6 @@ def ready_for_answers(
     """Check now, before the first card, that answers can be saved; the learner's scheduler
     (a `retention` given is kept for next time, and `changed(old, new)` told of it)."""
     store.ensure_writable()
-    from dataclasses import replace
-
     from awsquiz.services import learner
 
     saved = settings.load(store.folder)

@@ -23,7 +23,6 @@ from awsquiz.store.snapshot import stamp_of
 from awsquiz.store.store import Store
 from awsquiz.system.files import atomic_write
 
-
 EXAM_LINE = b'{"exam":'
 
 
@@ -112,8 +111,8 @@ def _stamp(path: Path) -> tuple[int, ...]:
 
 def merge(store: Store, other: Path) -> Moved:
     """Union with another machine's progress folder (every reviews-*.jsonl in it, and its
-    exam results) or with an exported file; returns how many reviews and exams were added. Every line of the other side is read
-    and checked before anything is written here."""
+    exam results) or with an exported file; returns how many reviews and exams were added.
+    Every line of the other side is read and checked before anything is written here."""
     other = Path(other)
     if other.is_file():
         return import_file(store, other)

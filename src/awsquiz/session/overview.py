@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from awsquiz.model import CardProgress, Deck, DeckIndex, Glance, glances
 from awsquiz.model.state import LEARNING_STATES
 from awsquiz.model.times import iso
+from awsquiz.scheduling.days import LearnerDays
+from awsquiz.session.queue import new_started_today
 
 MASTERED_DAYS = 21.0
 
@@ -98,6 +100,7 @@ def plan_today(
     *,
     new_per_day: int,
     last_exam: str | None,
+    days: LearnerDays | None = None,
 ) -> Today:
     """The learner's next steps from where they stand: due cards and today's new ones, then
     the missed cards, then a mock exam once most cards are started and none was sat this
@@ -106,9 +109,7 @@ def plan_today(
     new = sum(r.new for r in rows)
     missed = sum(r.missed for r in rows)
     cards = sum(r.cards for r in rows)
-    midnight = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
-    started_today = sum(1 for g in glances.values() if g.first_time >= midnight)
-    new_today = min(new, max(0, new_per_day - started_today))
+    new_today = min(new, max(0, new_per_day - new_started_today(glances, now, days)))
     answers = due + missed + NEW_CARD_ANSWERS * new_today
     minutes = -(-answers * SECONDS_PER_ANSWER // 60)
     steps: list[tuple[str, str]] = []

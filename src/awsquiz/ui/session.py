@@ -123,7 +123,7 @@ class RichTerminal:
     def _typed_right(self, typed: str, card: Card) -> None:
         """A typed answer that counted; one taken through an `accept` variant is shown the
         card's own answer too."""
-        from awsquiz.session.grading import normalize
+        from awsquiz.model.answer_text import normalize
 
         line = Text("Right.", style="bold green")
         if normalize(typed) not in {normalize(a) for a in card.answers}:

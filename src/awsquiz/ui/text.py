@@ -7,7 +7,7 @@ from datetime import datetime
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 card', '2 cards'; `many` for a word whose plural is not word + 's'."""
-    return f"{count:,} {word if count == 1 else many or word + 's'}"
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def span(seconds: float) -> str:
