@@ -37,7 +37,7 @@ RIGHT = {
     "control-types-physical-and-environmental-controls": "Inherited",
     "control-types-zone-security": "Customer-specific",
 }
-WRONG = {"patching-control-type": "Inherited", "sse-options": "SSE-S3"}
+WRONG = {"patching-control-type": "Inherited", "sse-options": "SSE-S3, TLS 1.3"}
 
 
 class ScriptedTerminal:

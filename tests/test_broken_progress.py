@@ -30,7 +30,12 @@ def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(args), input=input)
 
 
-def study(input: str = "1\n" * 12 + "q\n"):  # type: ignore[no-untyped-def]
+# "1" answers a choice or typed card (and rates it); "1 2" a Select-TWO card, which asks
+# again when given one choice, as a choice card does when given two.
+ANSWERS = "1\n1 2\n" * 8 + "q\n"
+
+
+def study(input: str = ANSWERS):  # type: ignore[no-untyped-def]
     return run("study", SAMPLE, "--seed", "1", input=input)
 
 
@@ -139,7 +144,7 @@ def test_a_torn_last_answer_is_skipped_with_a_warning_and_kept(history: Path) ->
     assert shown.exit_code == 0, shown.output
     assert f"warning: {history}:{count}: skipped an incomplete answer" in shown.output
     assert history.read_bytes() == torn
-    again = study("1\n1\n1\nq\n")
+    again = study()
     assert again.exit_code == 0, again.output
     data = history.read_bytes()
     assert data.startswith(torn + b"\n")  # never rewritten; the next answer on a fresh line

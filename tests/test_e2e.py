@@ -203,3 +203,14 @@ def test_hostile_text_in_terminal_tables_is_inert(tmp_path: Path, command: str) 
         pieces = ["Q1 [bold]b[/bold]", "\\x1b]52;c;ZXZpbA==\\x07", "over\\x0dwrite"]
     for piece in pieces:
         assert piece in leftover, f"{piece!r} not shown"
+
+
+def test_an_exam_ends_at_its_deadline_in_a_real_terminal() -> None:
+    # Nothing is typed: the deadline alone ends the exam and shows the result.
+    child = spawn("exam", str(EXAM), "--questions", "2", "--minutes", "0.02", "--seed", "1")
+    child.expect_exact(PROMPT)
+    child.expect_exact("Time is up.", timeout=15)
+    child.expect_exact("score 0% · 0/2 right")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -75,7 +75,10 @@ def right_text(card: Card) -> str:
 
 
 def wrong_text(card: Card) -> str:
-    return next(choice for choice in card.choices if choice not in card.answers)
+    """A wrong answer that names as many choices as the card asks for (a Select-TWO answer
+    naming one choice is asked again, not graded)."""
+    wrong = next(choice for choice in card.choices if choice not in card.answers)
+    return ", ".join([wrong, *card.answers[1:]])
 
 
 class Clock:
@@ -437,7 +440,7 @@ def test_flag_over_a_pipe_brings_the_question_back(isolated: Path) -> None:
     piped = ["f", *answers[1:], answers[0]]
     result = runner.invoke(app, ["exam", FIXTURE, "--seed", "4"], input="\n".join(piped) + "\n")
     assert result.exit_code == 0, result.output
-    assert re.search(r"question 1 of 6 · exam-fixture · 0[89]:\d\d left · flagged", result.output)
+    assert re.search(r"question 1 of 6 · 0[89]:\d\d left · flagged", result.output)
     assert "score 100% · 6/6 right · PASS" in result.output
 
 

@@ -165,6 +165,8 @@ def hostile_learner(screen: str) -> str:
         return "wrong plain"
     if "Cat [b]2" in card:
         return "cat [b]2"
+    if "select 2" in card:
+        return "1 2"  # a Select-TWO answer names two choices, or it is asked again
     return "1"
 
 
@@ -440,7 +442,9 @@ def test_a_deck_linked_to_an_endless_device_does_not_hang(tmp_path: Path) -> Non
         [sys.executable, "-m", "awsquiz", "decks", "--decks", str(tmp_path)],
         capture_output=True, text=True, timeout=30,
     )
-    assert child.returncode == 1
+    # Left out with a warning: one broken deck of the learner's does not block the others.
+    assert child.returncode == 0, child.stderr
+    assert "warning: " in child.stderr
     assert "zero.yaml: cannot read the file: it is not a regular file" in child.stderr
 
 

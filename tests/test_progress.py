@@ -63,8 +63,8 @@ def two_machines(tmp_path: Path) -> tuple[Store, Store]:
 
 def test_merge_adds_the_other_machines_answers_once(two_machines: tuple[Store, Store]) -> None:
     desk, laptop = two_machines
-    assert progress.merge(desk, laptop.folder) == 2
-    assert progress.merge(desk, laptop.folder) == 0
+    assert progress.merge(desk, laptop.folder).reviews == 2
+    assert progress.merge(desk, laptop.folder).reviews == 0
     assert set(desk.progress) == {"iam/root-mfa", "iam/scp", "iam/kms", "iam/guardduty"}
     assert desk.progress["iam/kms"].missed  # the newest answer, from the laptop, wins
     assert desk.progress["iam/kms"].first_time == "2026-11-28T10:03:00.000000+00:00"
@@ -77,7 +77,7 @@ def test_merge_adds_the_other_machines_answers_once(two_machines: tuple[Store, S
     reopened = Store.open(desk.folder, machine="desk")
     assert reopened.progress == desk.progress
     # the other way round gives the same picture
-    assert progress.merge(laptop, desk.folder) == 2
+    assert progress.merge(laptop, desk.folder).reviews == 2
     assert laptop.progress == desk.progress
 
 
@@ -114,18 +114,18 @@ def test_export_then_import_restores_everything(
     desk, laptop = two_machines
     progress.merge(desk, laptop.folder)
     backup = tmp_path / "backup.jsonl"
-    assert progress.export(desk, backup) == 5
+    assert progress.export(desk, backup).reviews == 5
     lines = backup.read_bytes().splitlines(keepends=True)
     assert lines == [dumps_review(r) for r in desk.reviews()]
 
     fresh = Store.open(tmp_path / "new-machine", machine="new")
-    assert progress.import_file(fresh, backup) == 5
-    assert progress.import_file(fresh, backup) == 0
+    assert progress.import_file(fresh, backup).reviews == 5
+    assert progress.import_file(fresh, backup).reviews == 0
     assert fresh.reviews() == desk.reviews()
     assert fresh.progress == desk.progress
     assert Store.open(fresh.folder, machine="new").progress == desk.progress
     # merge accepts an exported file as well
-    assert progress.merge(laptop, backup) == 2  # scp and the older kms answer
+    assert progress.merge(laptop, backup).reviews == 2  # scp and the older kms answer
 
 
 def test_export_does_not_overwrite_unless_forced(
@@ -139,7 +139,7 @@ def test_export_does_not_overwrite_unless_forced(
     assert str(target) in caught.value.message
     assert "--force" in caught.value.hint
     assert target.read_text() == "precious\n"
-    assert progress.export(desk, target, force=True) == 3
+    assert progress.export(desk, target, force=True).reviews == 3
     assert target.read_bytes() == b"".join(dumps_review(r) for r in desk.reviews())
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["progress.jsonl"]
 

@@ -162,7 +162,9 @@ def test_retention_is_validated_and_kept(isolated: Path) -> None:
     assert "desired retention must be between 0.70 and 0.99" in bad.output
     ok = runner.invoke(app, ["study", SAMPLE, "--retention", "0.85"], input="q\n")
     assert ok.exit_code == 0, ok.output
-    assert json.loads((isolated / "config.json").read_text()) == {"retention": 0.85, "day_start": 4}
+    # The file holds every setting, so the daily number of new cards is there to be edited.
+    saved = json.loads((isolated / "config.json").read_text())
+    assert saved == {"retention": 0.85, "day_start": 4, "new_per_day": 10}
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")

@@ -30,8 +30,13 @@ def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(args), input=input)
 
 
+# "1" answers a choice or typed card (and rates it); "1 2" a Select-TWO card, which asks
+# again when given one choice, as a choice card does when given two.
+ANSWERS = "1\n1 2\n" * 8 + "q\n"
+
+
 def study():  # type: ignore[no-untyped-def]
-    return run("study", SAMPLE, "--seed", "1", input="1\n" * 12 + "q\n")
+    return run("study", SAMPLE, "--seed", "1", input=ANSWERS)
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -305,7 +310,7 @@ def test_an_exam_longer_than_any_clock_is_a_usage_error(minutes: str) -> None:
 def test_the_earliest_and_latest_allowed_clock_work(monkeypatch: pytest.MonkeyPatch) -> None:
     for now in ("1970-01-01T00:00:00+00:00", "9000-12-31T12:00:00+00:00"):
         monkeypatch.setenv("AWSQUIZ_NOW", now)
-        result = run("study", SAMPLE, "--seed", "1", input="1\n" * 12 + "q\n")
+        result = run("study", SAMPLE, "--seed", "1", input=ANSWERS)
         assert result.exit_code == 0, result.output
         assert run("stats").exit_code == 0
         assert run("review", "--since", "100000w", "--list").exit_code == 0
@@ -334,7 +339,7 @@ def _peak_of_import(file: Path, folder: Path) -> int:
     store = Store.open(folder, machine="test")
     tracemalloc.start()
     try:
-        assert progress.import_file(store, file) > 0
+        assert progress.import_file(store, file).reviews > 0
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -4,19 +4,38 @@ Annotations are evaluated as the modules load (no `from __future__ import annota
 Typer reads them on every run, and strings would be compiled and evaluated each time.
 """
 
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
-from awsquiz.errors import EXIT_INTERRUPTED, AwsquizError
+from awsquiz.errors import EXIT_INTERRUPTED, EXIT_USAGE, AwsquizError
 
 if TYPE_CHECKING:
     from awsquiz.services.where import Where
 
 
 class Group(TyperGroup):
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: Any = None, *, standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's usage errors in awsquiz's own style (`error:` and a hint on stderr, exit
+        2), not in a box beside the plain errors of everything else."""
+        if not standalone_mode:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except _click_exception() as error:
+            _show_usage_error(error)
+            sys.exit(getattr(error, "exit_code", EXIT_USAGE))
+        except typer.Abort:
+            typer.echo("\ninterrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
             return super().invoke(ctx)
@@ -30,6 +49,35 @@ class Group(TyperGroup):
             typer.echo("\ninterrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         return None
+
+
+def _click_exception() -> type[Exception]:
+    import importlib
+
+    import typer.core
+
+    click = getattr(typer.core, "_click", None) or importlib.import_module("click")
+    error: type[Exception] = click.exceptions.ClickException
+    return error
+
+
+def _show_usage_error(error: Exception) -> None:
+    from awsquiz.ui import print_error
+
+    message = getattr(error, "format_message", lambda: str(error))()
+    if not message.strip():
+        return  # no arguments where some are needed: the help was shown instead
+    context = getattr(error, "ctx", None)
+    command = getattr(context, "command_path", "awsquiz")
+    print_error(AwsquizError(message, hint=f"see: {command} --help"))
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from awsquiz import __version__
+
+        typer.echo(f"awsquiz {__version__}")
+        raise typer.Exit()
 
 
 app = typer.Typer(
@@ -92,16 +140,24 @@ def where(decks: list[Path] | None, progress: Path | None) -> "Where":
 
 
 @app.callback()
-def overview(ctx: typer.Context) -> None:
+def overview(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Flashcards and mock exams for AWS security and compliance, in your terminal.
 
     Run with no command for an overview of your decks and what to do next.
     """
     if ctx.invoked_subcommand is not None:
         return
-    from awsquiz.services.listing import list_decks
+    from awsquiz.services.listing import today
     from awsquiz.system import paths
     from awsquiz.ui.tables import show_overview
 
     now = paths.now()
-    show_overview(list_decks(where(None, None), now), now)
+    show_overview(today(where(None, None), now), now)

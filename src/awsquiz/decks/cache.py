@@ -14,8 +14,9 @@ from awsquiz.model import Deck, DeckIndex, LoadResult, Problem
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
 
-CACHE_VERSION = 4  # 3: authoring advice (long keyed answers, undated volatile facts); 4: entries
-# stamped with the change time and inode too, and sealed
+# 3: authoring advice (long keyed answers, undated volatile facts); 4: entries stamped with
+# the change time and inode too, and sealed; 5: decks carry their teaching order
+CACHE_VERSION = 5
 
 
 def _stamp(stat: os.stat_result) -> list[int]:
@@ -68,6 +69,7 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
                 "id": deck.id,
                 "title": deck.title,
                 "path": deck.path,
+                "order": deck.order,
                 # One text, a key a line: read back with one split, not a string per key
                 # (deck and card ids never hold a newline).
                 "keys": "\n".join(card.key for card in deck.cards),
@@ -89,7 +91,10 @@ def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]
     if type(text) is not str:
         raise TypeError("not an index entry")
     keys = tuple(text.split("\n")) if text else ()
-    return DeckIndex(deck_id, raw["title"], raw["path"], keys), problems
+    order = raw.get("order")
+    if order is not None and type(order) not in (int, float):
+        raise TypeError("not an index entry")
+    return DeckIndex(deck_id, raw["title"], raw["path"], keys, order), problems
 
 
 def load_cached(path: Path) -> LoadResult:

@@ -7,16 +7,22 @@ anything but plain strings, lists and mappings.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
 
+from yaml import ScalarNode
+
 from awsquiz.decks.cards import read_card
 from awsquiz.decks.classify import read_classify
 from awsquiz.decks.nodes import (
+    FLOAT,
+    INT,
     Checker,
     is_null,
     items,
+    kind_of,
     optional_list,
     optional_text,
     raw_text,
@@ -27,7 +33,7 @@ from awsquiz.errors import DeckError
 from awsquiz.model import Card, Deck, LoadResult, Problem
 
 DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DECK_KEYS = ("deck", "title", "description", "tags", "cards", "classify")
+DECK_KEYS = ("deck", "order", "title", "description", "tags", "cards", "classify")
 
 
 def load_deck_file(path: Path | str) -> LoadResult:
@@ -92,6 +98,7 @@ def _read_deck(root: Any, path: Path, checker: Checker) -> Deck | None:
     title = optional_text(fields, "title", checker) or deck_id
     description = optional_text(fields, "description", checker) or ""
     deck_tags = optional_list(fields, "tags", checker) or []
+    order = _read_order(fields["order"][1], checker) if "order" in fields else None
 
     cards: list[Card] = []
     seen: dict[str, Any] = {}
@@ -113,7 +120,28 @@ def _read_deck(root: Any, path: Path, checker: Checker) -> Deck | None:
                 _add_card(card, node, cards, seen, checker)
     if not cards and not checker.problems:
         checker.error(root, "the deck has no cards")
-    return Deck(deck_id, title, description, str(path), tuple(cards), tuple(deck_tags))
+    return Deck(
+        deck_id, title, description, str(path), tuple(cards), tuple(deck_tags), order=order
+    )
+
+
+def _read_order(node: Any, checker: Checker) -> float | None:
+    """The deck's place in the teaching order: a number, lower first."""
+    if is_null(node):
+        return None
+    if node.__class__ is ScalarNode and node.tag in (INT, FLOAT):
+        try:
+            value = float(str(node.value).replace("_", ""))
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value):
+            return value
+    checker.error(
+        node,
+        f"'order' must be a number (decks with lower numbers are studied first), "
+        f"not {kind_of(node)}",
+    )
+    return None
 
 
 def _add_card(

@@ -92,11 +92,21 @@ def _unique(
 
 
 def load_library(
-    extra_dirs: Sequence[Path] = (), selection: Sequence[str] = (), *, strict: bool = True
+    extra_dirs: Sequence[Path] = (),
+    selection: Sequence[str] = (),
+    *,
+    strict: bool = True,
+    warn: Callable[[str], None] | None = None,
 ) -> Library:
-    """The decks to work on: every deck, or those named by id or path in `selection`."""
+    """The decks to work on: every deck, or those named by id or path in `selection`.
+
+    With `warn`, a broken deck file the command line did not name is left out with one
+    warning, so that it does not block the other decks; one it named still stops the
+    command (see `keep_going`)."""
     files, named_count = find_deck_files(extra_dirs, selection)
     library = load_files(files, preferred=named_count)
+    if warn is not None:
+        library.problems = keep_going(library.problems, files[:named_count], selection, warn)
     if strict:
         library.raise_errors()
     if selection:
@@ -105,15 +115,46 @@ def load_library(
 
 
 def load_selected_index(
-    found: tuple[list[Path], int], selection: Sequence[str] = ()
+    found: tuple[list[Path], int],
+    selection: Sequence[str] = (),
+    warn: Callable[[str], None] | None = None,
 ) -> list[DeckIndex]:
     """The decks `load_library` would give, as index entries, of the files `find_deck_files`
     found: no card is built (a session builds only the decks of the cards it shows, with
     `deck_cards`). A first run's parsing is started beforehand with `parse_ahead`."""
     files, named_count = found
     decks, problems = _unique(files, named_count, load_index)
+    if warn is not None:
+        problems = keep_going(problems, files[:named_count], selection, warn)
     Library(problems=problems).raise_errors()
     return select(decks, selection) if selection else decks
+
+
+def keep_going(
+    problems: list[Problem],
+    named: Sequence[Path],
+    selection: Sequence[str],
+    warn: Callable[[str], None],
+) -> list[Problem]:
+    """The problems that must stop the command: the errors of deck files named on the command
+    line, by path or by an id that is their file's name. Every other broken file is left
+    out (its deck is not loaded), with one warning naming its first error."""
+    wanted = {str(path) for path in named}
+    wanted |= {name for name in selection}
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            by_file.setdefault(problem.path, []).append(problem)
+    stopping: list[Problem] = []
+    for path, errors in by_file.items():
+        if path in wanted or Path(path).stem in wanted:
+            stopping += errors
+            continue
+        more = len(errors) - 1
+        extra = f" and {more} more problem{'s' if more > 1 else ''}" if more else ""
+        warn(f"{errors[0]}{extra}; this deck is left out until it is fixed "
+             f"(awsquiz check {path} shows every problem)")
+    return stopping
 
 
 def deck_cards(index: DeckIndex) -> dict[str, Card]:

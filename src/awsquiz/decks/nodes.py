@@ -21,6 +21,8 @@ SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:timestamp",
 }
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
 NULL = "tag:yaml.org,2002:null"
 SEQ = "tag:yaml.org,2002:seq"
 MAP = "tag:yaml.org,2002:map"

@@ -37,6 +37,8 @@ def compose(text: str, path: str) -> Any:
             started = exc.context_mark
             context += f" (started at line {started.line + 1}, column {started.column + 1})"
         what = " ".join(p for p in (context, exc.problem) if p)
+        if mark is not None and _tab_indent(text, mark.line):
+            what = "a tab indents this line; tabs cannot indent YAML, use spaces"
         raise DeckError(
             path,
             f"YAML syntax error: {what}",
@@ -49,6 +51,18 @@ def compose(text: str, path: str) -> Any:
         raise DeckError(path, "the YAML is nested too deeply") from None
     finally:
         loader.dispose()
+
+
+def _tab_indent(text: str, line: int) -> bool:
+    """Whether a tab is in the indent of this (0-based) line."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return False
+    end = text.find("\n", start)
+    row = text[start:] if end < 0 else text[start:end]
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
 
 
 _QUICK_LOADERS: dict[Any, Any] = {}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Protocol, TypedDict, TypeVar
 
 from awsquiz.model.card import Card, CardDict
 
@@ -15,6 +16,15 @@ class DeckDict(TypedDict):
     tags: list[str]
     path: str
     cards: list[CardDict]
+    order: float | None
+
+
+class _Ordered(Protocol):
+    @property
+    def order(self) -> float | None: ...
+
+
+D = TypeVar("D", bound=_Ordered)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ class Deck:
     path: str
     cards: tuple[Card, ...]
     tags: tuple[str, ...] = ()
+    order: float | None = None  # the teaching order: lower numbers are introduced first
 
     def to_dict(self) -> DeckDict:
         return {
@@ -36,6 +47,7 @@ class Deck:
             "tags": list(self.tags),
             "path": self.path,
             "cards": [card.to_dict() for card in self.cards],
+            "order": self.order,
         }
 
     @staticmethod
@@ -47,6 +59,7 @@ class Deck:
             tags=tuple(data["tags"]),
             path=data["path"],
             cards=tuple(Card.from_dict(card) for card in data["cards"]),
+            order=data.get("order"),
         )
 
 
@@ -59,7 +72,15 @@ class DeckIndex:
     title: str
     path: str
     keys: tuple[str, ...]  # "deck/card" of every card, in deck order
+    order: float | None = None
 
     @staticmethod
     def of(deck: Deck) -> DeckIndex:
-        return DeckIndex(deck.id, deck.title, deck.path, tuple(card.key for card in deck.cards))
+        keys = tuple(card.key for card in deck.cards)
+        return DeckIndex(deck.id, deck.title, deck.path, keys, deck.order)
+
+
+def teaching_order(decks: Sequence[D]) -> list[D]:
+    """Decks in the order their new cards are introduced: by `order`, lowest first; decks
+    without one come after, as they were found (a stable sort)."""
+    return sorted(decks, key=lambda d: (d.order is None, d.order or 0.0))

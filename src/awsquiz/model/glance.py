@@ -9,7 +9,7 @@ from awsquiz.model.progress import CardProgress
 
 
 class Glance(NamedTuple):
-    """Kept for every studied card in the glance cache (as a list of these six, in order)."""
+    """Kept for every studied card in the glance cache (as a list of these seven, in order)."""
 
     state: int  # a State value
     due: str
@@ -17,13 +17,14 @@ class Glance(NamedTuple):
     last_time: str  # when the card was last answered
     last_review: str | None  # the scheduler's last review time
     first_time: str  # when the card was first answered
+    missed: bool = False  # its last answer was wrong (`awsquiz review` drills it)
 
     @staticmethod
     def of(entry: CardProgress) -> Glance:
         state = entry.state
         return Glance(
             state.state, state.due, state.stability, entry.last_time, state.last_review,
-            entry.first_time,
+            entry.first_time, entry.missed,
         )
 
 

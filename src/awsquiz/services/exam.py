@@ -51,6 +51,7 @@ class _Sitting:
         return Turn(
             card=question.card, choices=question.choices, position=question.number,
             total=self.exam.total, mode="exam", note=note,
+            seconds_left=self.exam.timer.left(now),
         )
 
     def accepts(self, turn: Turn, answer: Answer, now: datetime) -> bool:
@@ -66,6 +67,9 @@ class _Sitting:
 
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.exam.abandon(now)
+
+    def time_up(self, now: datetime) -> None:
+        self.exam.time_up(now)
 
     def finish(self, now: datetime) -> None:
         if self.exam.ending == "time":

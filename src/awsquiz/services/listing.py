@@ -14,7 +14,7 @@ from awsquiz.decks.parse_ahead import parse_ahead
 from awsquiz.errors import AwsquizError
 from awsquiz.model import Card, Deck, DeckIndex, Problem, Severity
 from awsquiz.services.where import Where
-from awsquiz.session.overview import DeckSummary, summarize_index
+from awsquiz.session.overview import DeckSummary, Today, plan_today, summarize_index
 from awsquiz.store import glances
 from awsquiz.system import paths
 
@@ -24,6 +24,24 @@ def list_decks(where: Where, now: datetime | None = None) -> list[DeckSummary]:
     `store.glances`); neither a card nor the store is built while nothing changed."""
     decks, seen = decks_and_progress(where, (), lambda: glances.read(where.folder, where.warn))
     return summarize_index(decks, seen.cards, now or paths.now())
+
+
+def today(where: Where, now: datetime) -> Today:
+    """What bare `awsquiz` recommends: the decks' counts, today's new cards, the last exam."""
+    decks, seen = decks_and_progress(where, (), lambda: glances.read(where.folder, where.warn))
+    rows = summarize_index(decks, seen.cards, now)
+    from awsquiz.services import learner
+    from awsquiz.store import config as settings
+    from awsquiz.store.exam_log import load_results
+
+    exams = load_results(where.folder)
+    config = settings.load(where.folder)
+    return plan_today(
+        rows, seen.cards, now,
+        new_per_day=config.new_per_day,
+        last_exam=exams[-1].time if exams else None,
+        days=learner.days(config),
+    )
 
 
 _T = TypeVar("_T")
@@ -43,7 +61,7 @@ def decks_and_progress(
         failure = error
     finally:
         ahead.finish()
-    decks = load_selected_index(found, selection)
+    decks = load_selected_index(found, selection, where.warn)
     if failure is not None:
         raise failure
     return decks, progress
@@ -52,8 +70,8 @@ def decks_and_progress(
 def list_cards(where: Where, selection: Sequence[str], tags: Sequence[str]) -> list[Card]:
     cards = where.library(selection).cards()
     if tags:
-        wanted = set(tags)
-        cards = [card for card in cards if wanted & set(card.tags)]
+        wanted = {tag.casefold() for tag in tags}  # tags match whatever their case
+        cards = [card for card in cards if any(t.casefold() in wanted for t in card.tags)]
     return cards
 
 

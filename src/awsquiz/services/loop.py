@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -16,7 +17,7 @@ from awsquiz.errors import AwsquizError
 from awsquiz.model import CardState, CardType, Rating, Review
 from awsquiz.model.times import from_iso, iso
 from awsquiz.scheduling.scheduler import Scheduler
-from awsquiz.session.turn import Answer, Feedback, Terminal, Turn
+from awsquiz.session.turn import Answer, Feedback, Terminal, TimeUp, Turn
 from awsquiz.store import config as settings
 from awsquiz.store import glances
 from awsquiz.store.logfiles import Warn, new_review_id
@@ -38,6 +39,7 @@ class Session(Protocol):
     def answered(self, turn: Turn, answer: Answer, review: Review, first: bool) -> None: ...
     def flag(self, turn: Turn) -> None: ...
     def quit(self, now: datetime, *, interrupted: bool) -> None: ...
+    def time_up(self, now: datetime) -> None: ...
     def finish(self, now: datetime) -> None: ...
 
 
@@ -92,6 +94,8 @@ def run_session(
                 due = from_iso(review.state.due)
                 days = scheduler.days_until(review.state, now)
                 terminal.show_feedback(Feedback(response, turn, due, now, days))
+    except TimeUp:
+        session.time_up(clock())  # the deadline passed while the prompt waited
     except KeyboardInterrupt:
         session.quit(clock(), interrupted=True)
         interrupted = True
@@ -118,7 +122,13 @@ def ask(
     """
     terminal.show_question(turn)
     # Grading is loaded while the learner reads: the first card is shown without it.
-    from awsquiz.session.grading import Unreadable, grade_choices, pick_choices, typed_is_right
+    from awsquiz.session.grading import (
+        Unreadable,
+        check_count,
+        grade_choices,
+        pick_choices,
+        typed_is_right,
+    )
 
     card = turn.card
     started = time.monotonic()
@@ -141,6 +151,8 @@ def ask(
         if card.type is not CardType.BASIC:
             try:
                 picked = pick_choices(response, turn.choices, many=card.type is CardType.MULTI)
+                if card.type is CardType.MULTI:
+                    check_count(picked, len(card.answers))
             except Unreadable as problem:
                 terminal.show_problem(str(problem))
                 continue
@@ -217,18 +229,21 @@ def next_due(dues: Iterable[str], now: datetime) -> datetime | None:
     return from_iso(min(later)) if later else None
 
 
-def ready_for_answers(store: Store, retention: float | None) -> Scheduler:
+def ready_for_answers(
+    store: Store, retention: float | None, changed: Callable[[float, float], None] | None = None
+) -> Scheduler:
     """Check now, before the first card, that answers can be saved; the learner's scheduler
-    (a `retention` given is kept for next time)."""
+    (a `retention` given is kept for next time, and `changed(old, new)` told of it)."""
     store.ensure_writable()
-    from dataclasses import replace
-
     from awsquiz.services import learner
 
     saved = settings.load(store.folder)
     if retention is not None and retention != saved.retention:
-        saved = replace(saved, retention=settings.check_retention(retention))
-        settings.save(store.folder, saved)
+        new = replace(saved, retention=settings.check_retention(retention))
+        settings.save(store.folder, new)
+        if changed is not None:
+            changed(saved.retention, new.retention)
+        saved = new
     return learner.scheduler(saved)
 
 

@@ -97,6 +97,9 @@ class _Drill:
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.summary.interrupted = interrupted
 
+    def time_up(self, now: datetime) -> None:
+        self.quit(now, interrupted=False)  # untimed: never happens
+
     def finish(self, now: datetime) -> None:
         progress = self.store.progress
         remaining = set(self.rounds.remaining)

@@ -20,7 +20,7 @@ def gather(where: Where, selection: Sequence[str], now: datetime) -> StatsReport
     library = where.library(selection)
     known: set[str] = set()
     if selection:
-        known = {card.key for card in where.library().cards()}
+        known = {card.key for card in where.library(quiet=True).cards()}
     store = where.store()
     config = settings.load(store.folder)
     scope = [deck.id for deck in library.decks] if selection else None
@@ -40,6 +40,7 @@ def gather(where: Where, selection: Sequence[str], now: datetime) -> StatsReport
         calibration=calibration(history, config, scope),
         parameters="personal" if config.parameters else "default",
         day_start=config.day_start,
+        desired_retention=config.retention,
     )
 
 

@@ -9,11 +9,13 @@ from datetime import datetime
 
 from awsquiz.decks.library import CardShelf
 from awsquiz.model import DeckIndex, Review
+from awsquiz.model.deck import teaching_order
 from awsquiz.services.listing import decks_and_progress
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
 from awsquiz.services.where import Where
-from awsquiz.session.queue import DEFAULT_NEW_PER_DAY, StudyQueue, plan_study
+from awsquiz.session.queue import StudyQueue, plan_study
 from awsquiz.session.turn import Answer, Summary, Terminal, Turn, shuffled_choices
+from awsquiz.store import config as settings
 from awsquiz.store import glances
 from awsquiz.system import paths
 
@@ -40,9 +42,10 @@ class _Study:
         self.summary = summary
         self.later = later
         self.terminal = terminal
-        # "card 3 of 10" counts the session's cards; a card back from its learning step says so.
-        self.shown: list[str] = []
-        self.total = queue.left
+        # "card 12 of 14" counts the session's answers, returns from learning steps
+        # included: the number only goes up, and the total is what is left to answer now.
+        self.shown: set[str] = set()
+        self.turns = 0
 
     def next_turn(self, now: datetime) -> Turn | None:
         key = self.queue.peek(now)
@@ -55,17 +58,17 @@ class _Study:
             card = self.cards.get(key) if key is not None else None
         if key is None or card is None:
             return None
-        again = key in self.shown
-        if not again:
-            self.shown.append(key)
+        back = key in self.shown
+        self.shown.add(key)
+        self.turns += 1
         return Turn(
             card=card,
             choices=shuffled_choices(card, self.rng),
-            position=self.shown.index(key) + 1,
-            total=max(self.total, len(self.shown)),
+            position=self.turns,
+            total=self.turns - 1 + max(1, self.queue.left_within(now)),
             due_left=self.queue.due_left,
             new_left=self.queue.new_left,
-            note="again" if again else "",
+            note="back for a learning step" if back else "",
         )
 
     def accepts(self, turn: Turn, answer: Answer, now: datetime) -> bool:
@@ -81,6 +84,9 @@ class _Study:
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.summary.interrupted = interrupted
 
+    def time_up(self, now: datetime) -> None:
+        self.quit(now, interrupted=False)  # untimed: never happens
+
     def finish(self, now: datetime) -> None:
         if not self.summary.nothing_to_do:
             progress = self.later.load().progress  # read already, at the first card's prompt
@@ -94,7 +100,8 @@ def run_study(
     selection: Sequence[str],
     terminal: Terminal,
     *,
-    new_per_day: int = DEFAULT_NEW_PER_DAY,
+    new: int | None = None,
+    new_per_day: int | None = None,
     limit: int | None = None,
     include_all: bool = False,
     seed: int | None = None,
@@ -104,16 +111,28 @@ def run_study(
     decks, seen = decks_and_progress(
         where, selection, lambda: glances.read(where.folder, where.warn)
     )
+    decks = teaching_order(decks)
     later = LoadLater(seen.store or where.store(load=False), loaded=bool(seen.store))
-    scheduler = ready_for_answers(later.store, retention)
+    changes: list[tuple[float, float]] = []
+    scheduler = ready_for_answers(
+        later.store, retention, lambda old, now: changes.append((old, now))
+    )
+    daily = settings.load(later.store.folder).new_per_day if new_per_day is None else new_per_day
     keys = [key for deck in decks for key in deck.keys]
     clock = clock or paths.clock()
     rng = random.Random(seed)
     queue = plan_study(
         keys, seen.cards, scheduler, clock(), rng,
-        new_per_day=new_per_day, limit=limit, include_all=include_all,
+        new_per_day=daily, new_now=new, limit=limit, include_all=include_all,
     )
-    summary = Summary(nothing_to_do=queue.peek(clock()) is None)
+    summary = Summary(
+        nothing_to_do=queue.peek(clock()) is None,
+        new_waiting=queue.new_waiting,
+        new_today=queue.new_today,
+        new_per_day=daily,
+        new_asked=new,
+        retention_change=changes[0] if changes else None,
+    )
     if summary.nothing_to_do:
         summary.next_due = next_due((g.due for k in keys if (g := seen.cards.get(k))), clock())
     del seen  # the store, read once the first card is up, holds the rest

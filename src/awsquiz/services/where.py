@@ -25,8 +25,12 @@ class Where:
         """The progress folder."""
         return paths.progress_dir(self.progress)
 
-    def library(self, selection: Sequence[str] = ()) -> Library:
-        return load_library(self.deck_dirs, selection)
+    def library(self, selection: Sequence[str] = (), *, quiet: bool = False) -> Library:
+        """The decks (see `load_library`); a broken deck file is left out with a warning,
+        unless `quiet` (the same files were read, and warned about, already)."""
+        return load_library(
+            self.deck_dirs, selection, warn=(lambda message: None) if quiet else self.warn
+        )
 
     def store(self, *, load: bool = True) -> Store:
         """The progress store, read and caught up unless `load` is False (see Store.at)."""

@@ -4,9 +4,10 @@ The clock is passed in; the terminal is reached only through `ExamScreen`, so an
 the same in a real terminal, over a pipe and in tests. Only auto-graded cards
 (choice and multi) are asked. There is no right/wrong feedback until the end.
 
-The time limit is checked before each question is shown and when each answer is given (no
-threads): an answer given after the deadline is not counted, and every question without a
-counted answer is wrong once the time is up.
+The time limit is checked before each question is shown and when each answer is given, and
+the terminal ends a prompt still waiting at the deadline (`TimeUp`): an answer given after
+the deadline is not counted, and every question without a counted answer is wrong once the
+time is up.
 """
 
 from __future__ import annotations
@@ -267,6 +268,11 @@ class Exam:
         self._queue.remove(number)
         return graded.right
 
+    def time_up(self, now: datetime) -> None:
+        """The deadline passed while a question waited for its answer."""
+        if self.ending is None:
+            self._end("time", max(now, self.timer.deadline))
+
     def abandon(self, now: datetime) -> None:
         if self.ending is None:
             self._end("abandoned", now)
@@ -293,8 +299,8 @@ class Exam:
         for question in counted:
             score = int(self._right(question.number))
             _add(decks, question.card.deck, score)
-            for tag in question.card.tags:
-                _add(tags, tag, score)
+            for tag in dict.fromkeys(tag.casefold() for tag in question.card.tags):
+                _add(tags, tag, score)  # tags match whatever their case
         misses = [
             Miss(q, self.given[q.number].picked)
             for q in self.questions

@@ -59,6 +59,13 @@ def pick_choices(response: str, shown: Sequence[str], *, many: bool) -> tuple[st
     return tuple(ordered)
 
 
+def check_count(picked: Sequence[str], wanted: int) -> None:
+    """A Select-N answer must name N different choices; otherwise it is asked again."""
+    if len(picked) != wanted:
+        named = f"{len(picked)} choice{'s' if len(picked) != 1 else ''}"
+        raise Unreadable(f"pick {wanted}: that answer names {named}")
+
+
 def _words_to_choices(
     part: str, one: Callable[[str], str], by_text: dict[str, str]
 ) -> list[str]:

@@ -1,9 +1,10 @@
 """The queue of a study session: what comes next. Pure logic; the clock is passed in.
 
-Due cards come first, the lowest predicted recall first; then new cards in deck order, within
-the day's new-card allowance. A card still in its learning steps comes back in the same
-session when its step is over; when nothing else is left, learning cards due within
-LEARN_AHEAD are shown early rather than ending the session.
+Due cards come first, the lowest predicted recall first; then new cards in teaching order
+(the decks by their `order`, each deck's cards as written), within the day's new-card
+allowance, or as many as the learner asked for now. A card still in its learning steps comes
+back in the same session when its step is over; when nothing else is left, learning cards
+due within LEARN_AHEAD are shown early rather than ending the session.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class StudyQueue:
     upcoming: tuple[str, ...]  # card keys not yet shown, in order
     new: frozenset[str]  # the keys of `upcoming` that have never been studied
     learning: tuple[tuple[str, str], ...] = ()  # (due, key) of cards in learning steps, by due
+    new_waiting: int = 0  # never-studied cards of the selection left out of this session
+    new_today: int = 0  # cards first studied today, before this session
 
     def peek(self, now: datetime) -> str | None:
         """The card to show now, or None when the session is over."""
@@ -71,6 +74,14 @@ class StudyQueue:
         """Cards still to answer at least once more."""
         return len(self.upcoming) + len({key for _, key in self.learning} - set(self.upcoming))
 
+    def left_within(self, now: datetime) -> int:
+        """Answers still to give this session as it stands: the cards not yet shown, and the
+        learning cards that come back before it would end."""
+        horizon = iso(now + LEARN_AHEAD)
+        upcoming = set(self.upcoming)
+        back = {key for due, key in self.learning if due <= horizon} - upcoming
+        return len(self.upcoming) + len(back)
+
 
 def new_started_today(
     glances: Mapping[str, Glance], now: datetime, days: LearnerDays | None = None
@@ -92,12 +103,16 @@ def plan_study(
     rng: random.Random,
     *,
     new_per_day: int = DEFAULT_NEW_PER_DAY,
+    new_now: int | None = None,
     limit: int | None = None,
     include_all: bool = False,
 ) -> StudyQueue:
-    """The session's queue over these cards (by key, in deck order, with the glances of
+    """The session's queue over these cards (by key, in teaching order, with the glances of
     those studied): due cards, most at risk first, then new ones, then (with `include_all`)
-    cards not yet due, soonest first."""
+    cards not yet due, soonest first.
+
+    New cards: up to `new_now` when it is given (on top of those started today), else what
+    is left of `new_per_day` today."""
     now_text = iso(now)
     due: list[Glance] = []
     due_keys: list[str] = []
@@ -116,7 +131,9 @@ def plan_study(
             learning.append((entry.due, key))
         elif include_all:
             later.append((entry.due, key))
-    allowance = max(0, new_per_day - new_started_today(glances, now, scheduler.days))
+    today = new_started_today(glances, now, scheduler.days)
+    allowance = new_now if new_now is not None else max(0, new_per_day - today)
+    waiting = max(0, len(new) - allowance)
     new = new[:allowance]
     recalls = scheduler.recalls(((entry.last_review, entry.stability) for entry in due), now)
     ranked = sorted(
@@ -128,6 +145,11 @@ def plan_study(
         learning_keys = [key for _, key in sorted(learning)]
         order += learning_keys
         learning = []
+    new_keys = frozenset(new)
     if limit is not None:
+        waiting += sum(1 for key in order[limit:] if key in new_keys)
         order = order[:limit]
-    return StudyQueue(upcoming=tuple(order), new=frozenset(new), learning=tuple(sorted(learning)))
+    return StudyQueue(
+        upcoming=tuple(order), new=new_keys, learning=tuple(sorted(learning)),
+        new_waiting=waiting, new_today=today,
+    )

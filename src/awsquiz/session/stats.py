@@ -101,10 +101,12 @@ class _History:
         self.local_day = _Days(tz)
         self.card_deck: dict[str, int] = {}
         self.cards: dict[str, Card] = {}
+        self.tags: dict[str, tuple[str, ...]] = {}  # each card's tags, matched whatever the case
         for index, deck in enumerate(decks):
             for card in deck.cards:
                 self.card_deck[card.key] = index
                 self.cards[card.key] = card
+                self.tags[card.key] = tuple(dict.fromkeys(tag.casefold() for tag in card.tags))
         self.deck_tally = [_Tally() for _ in decks]
         self.all_tally = _Tally()
         self.tag_tally: dict[str, _Tally] = defaultdict(_Tally)
@@ -138,7 +140,7 @@ class _History:
                 if deck_index is not None:
                     self.deck_tally[deck_index].add(kept)
             if deck_index is not None:
-                for tag in self.cards[key].tags:
+                for tag in self.tags[key]:
                     self.tag_tally[tag].add(kept)
         if deck_index is not None and review.right is False and isinstance(review.picked, tuple):
             self._confused(self.cards[key], review.picked)

@@ -125,6 +125,7 @@ class StatsReport:
     calibration: list[CalibrationLine] = field(default_factory=list)
     parameters: str = "default"
     day_start: int = 4
+    desired_retention: float = 0.9  # what the scheduler aims for (config.json)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

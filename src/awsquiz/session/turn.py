@@ -23,6 +23,11 @@ class Turn:
     new_left: int = 0
     mode: str = "study"
     note: str = ""  # e.g. the time left in an exam
+    seconds_left: float | None = None  # an exam's time left: the prompt ends with it
+
+
+class TimeUp(Exception):
+    """Raised by a terminal's `read_line` when an exam's time ran out at the prompt."""
 
 
 @dataclass(frozen=True)
@@ -55,11 +60,19 @@ class Summary:
     answered: int = 0
     right: int = 0
     new_learned: int = 0
-    missed: list[str] = field(default_factory=list)  # card keys, in the order missed
+    missed: list[str] = field(default_factory=list)  # card ids, in the order missed
+    still_missed: list[str] = field(default_factory=list)  # of those, last answered wrong
     next_due: datetime | None = None
     interrupted: bool = False
     nothing_to_do: bool = False
     skipped: list[str] = field(default_factory=list)  # keys no longer in their decks
+    # Why no new card came (study): how many wait, how many were started today, the daily
+    # number, and the number asked for with --new (None: the daily number applied).
+    new_waiting: int = 0
+    new_today: int = 0
+    new_per_day: int = 10
+    new_asked: int | None = None
+    retention_change: tuple[float, float] | None = None  # (old, new) desired retention
 
     @property
     def percent_right(self) -> int:
@@ -70,8 +83,13 @@ class Summary:
         self.answered += 1
         self.right += answer.right
         self.new_learned += first_time
-        if not answer.right and answer.card.id not in self.missed:
-            self.missed.append(answer.card.id)
+        card_id = answer.card.id
+        if not answer.right and card_id not in self.missed:
+            self.missed.append(card_id)
+        if not answer.right and card_id not in self.still_missed:
+            self.still_missed.append(card_id)
+        elif answer.right and card_id in self.still_missed:
+            self.still_missed.remove(card_id)
 
 
 class Terminal(Protocol):

@@ -20,19 +20,25 @@ from awsquiz.system import fastjson
 from awsquiz.system.files import atomic_write
 
 FILE = "config.json"
+DEFAULT_NEW_PER_DAY = 10
 
 
 @dataclass(frozen=True)
 class Config:
     """The learner's settings, kept in config.json in the progress folder: desired retention,
-    the hour a new day starts, and the FSRS parameters `optimize` adopted (None: defaults)."""
+    the hour a new day starts, how many new cards a day `study` introduces (when --new is not
+    given), and the FSRS parameters `optimize` adopted (None: defaults)."""
 
     retention: float = DEFAULT_RETENTION
     day_start: int = DEFAULT_DAY_START
     parameters: tuple[float, ...] | None = None
+    new_per_day: int = DEFAULT_NEW_PER_DAY
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"retention": self.retention, "day_start": self.day_start}
+        data: dict[str, Any] = {
+            "retention": self.retention, "day_start": self.day_start,
+            "new_per_day": self.new_per_day,
+        }
         if self.parameters is not None:
             data["parameters"] = list(self.parameters)
         return data
@@ -90,7 +96,11 @@ def load(folder: Path) -> Config:
     with contextlib.suppress(ValueError):
         if data.get("parameters") is not None:
             parameters = check_parameters(data["parameters"])
-    return Config(retention=retention, day_start=day_start, parameters=parameters)
+    daily = data.get("new_per_day")
+    new_per_day = daily if type(daily) is int and daily >= 0 else defaults.new_per_day
+    return Config(
+        retention=retention, day_start=day_start, parameters=parameters, new_per_day=new_per_day
+    )
 
 
 def save(folder: Path, config: Config) -> None:

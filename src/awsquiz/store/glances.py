@@ -23,7 +23,7 @@ from awsquiz.store.store import Store
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
 
-VERSION = 3  # 3: the same six fields, read back as Glance
+VERSION = 4  # 4: a seventh field, whether the last answer was wrong
 
 # Log file name -> [size, mtime_ns, ctime_ns] (ctime: a log made unreadable is noticed)
 Stamps = dict[str, list[int]]

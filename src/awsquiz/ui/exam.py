@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.panel import Panel
@@ -9,8 +10,10 @@ from rich.text import Text
 
 from awsquiz.model import CardType
 from awsquiz.session.exam import clock_text
+from awsquiz.session.turn import TimeUp
 from awsquiz.ui import inert, plain_table
 from awsquiz.ui.session import RichTerminal
+from awsquiz.ui.timed_input import TimedLines, timed_lines
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
     from awsquiz.session.turn import Turn
 
 _LABEL = 16  # "   right answers"
+TOP_TAGS = 5  # the tags with misses shown, weakest first
 
 
 def _t(text: str, style: str = "") -> Text:
@@ -27,7 +31,30 @@ def _t(text: str, style: str = "") -> Text:
 
 
 class ExamTerminal(RichTerminal):
-    """The exam's screen: RichTerminal's input and question panel, with an exam header."""
+    """The exam's screen: RichTerminal's input and question panel, with an exam header; a
+    prompt that waits past the deadline ends the exam (`TimeUp`)."""
+
+    _deadline: float | None = None  # time.monotonic() at which the exam's time is up
+    _timed: TimedLines | None = None
+    _started_timing = False
+
+    def show_question(self, turn: Turn) -> None:
+        super().show_question(turn)
+        if turn.seconds_left is not None:
+            self._deadline = time.monotonic() + turn.seconds_left
+
+    def next_line(self) -> str:
+        if not self._started_timing:
+            self._started_timing = True
+            self._timed = timed_lines(self.stdin)
+        if self._timed is None or self._deadline is None:
+            return super().next_line()
+        # A moment past the deadline, so that the exam's clock agrees the time is up.
+        left = max(0.0, self._deadline - time.monotonic()) + 0.05
+        try:
+            return self._timed.read(left)
+        except TimeoutError:
+            raise TimeUp from None
 
     def show_exam_start(self, exam: Exam) -> None:
         decks = ", ".join(dict.fromkeys(q.card.deck for q in exam.questions))
@@ -51,10 +78,9 @@ class ExamTerminal(RichTerminal):
                              border_style="blue", expand=False))
 
     def header(self, turn: Turn) -> Text:
-        header = Text(" ")
+        header = Text()
+        # No deck name: it would hint at the answer.
         header.append(f"question {turn.position} of {turn.total}", style="bold")
-        header.append(" · ", style="dim")
-        header.append(inert(turn.card.deck), style="dim")
         if turn.note:
             header.append(f" · {inert(turn.note)}", style="dim")
         return header
@@ -67,36 +93,21 @@ class ExamTerminal(RichTerminal):
         self.out.print(Text(message, style="bold yellow"))
 
     def show_exam_result(self, report: Report) -> None:
-        self.out.print()
-        used = clock_text(report.result.seconds_used)
-        allowed = clock_text(report.result.seconds_allowed)
-        if report.abandoned:
-            lines = Text(
-                f"ended after {report.answered} of {report.questions} questions · "
-                f"{report.right} right so far"
-            )
-            lines.append("\nabandoned: not scored", style="bold yellow")
-            title, border = "Exam abandoned", "yellow"
-        else:
-            lines = Text(f"score {report.percent}% · {report.right}/{report.questions} right · ")
-            if report.passed:
-                lines.append("PASS", style="bold green")
-            else:
-                lines.append("FAIL", style="bold red")
-            lines.append(f" (pass mark {report.result.pass_mark}%)")
-            if report.unanswered:
-                lines.append(f"\n{report.unanswered} not answered (counted wrong)")
-            title = "Exam done" if report.ending == "done" else "Time is up"
-            border = "green" if report.passed else "red"
-        lines.append(f"\ntime used {used} of {allowed}")
-        self.out.print(Panel(lines, title=Text(title), title_align="left", border_style=border,
-                             expand=False))
+        """The breakdown, the tags missed most, every miss, and the score last, where the
+        screen ends."""
         if report.answered or not report.abandoned:
-            self._breakdown("deck", report.by_deck)
-            self._breakdown("tag", report.by_tag)
+            if len(report.by_deck) > 1:
+                self._breakdown("deck", report.by_deck)
+            missed_tags = [t for t in report.by_tag if t.right < t.total][:TOP_TAGS]
+            self._breakdown("tag", missed_tags)
         self._misses(report)
+        self.out.print()
+        self.out.print(_score_panel(report))
         if report.answered:
             self.out.print(Text(" every answer is saved", style="dim"))
+        if any(miss.picked is not None for miss in report.misses):
+            # Only answers given are reviews: a question left unanswered has nothing to drill.
+            self.out.print(Text(" drill them now: awsquiz review", style="bold"))
 
     def _breakdown(self, kind: str, tallies: list[Tally]) -> None:
         if not tallies:
@@ -126,12 +137,33 @@ class ExamTerminal(RichTerminal):
             self.out.print()
             for part in _miss_lines(miss):
                 self.out.print(part)
-            if miss.question.card.source:
-                source = _t(miss.question.card.source, "dim underline")
-                self.out.print(Text.assemble((f"{'   source':<{_LABEL + 1}}", "dim"), source),
-                               overflow="ignore", crop=False)
-        self.out.print()
-        self.out.print(Text(" drill them now: awsquiz review", style="bold"))
+            self.source(miss.question.card.source, f"{'   source':<{_LABEL + 1}}")
+
+
+def _score_panel(report: Report) -> Panel:
+    used = clock_text(report.result.seconds_used)
+    allowed = clock_text(report.result.seconds_allowed)
+    if report.abandoned:
+        lines = Text(
+            f"ended after {report.answered} of {report.questions} questions · "
+            f"{report.right} right so far"
+        )
+        lines.append("\nabandoned: not scored", style="bold yellow")
+        title, border = "Exam abandoned", "yellow"
+    else:
+        lines = Text(f"score {report.percent}% · {report.right}/{report.questions} right · ")
+        if report.passed:
+            lines.append("PASS", style="bold green")
+        else:
+            lines.append("FAIL", style="bold red")
+        lines.append(f" (pass mark {report.result.pass_mark}%)")
+        if report.unanswered:
+            lines.append(f"\n{report.unanswered} not answered (counted wrong)")
+        title = "Exam done" if report.ending == "done" else "Time is up"
+        border = "green" if report.passed else "red"
+    lines.append(f"\ntime used {used} of {allowed}")
+    return Panel(lines, title=Text(title), title_align="left", border_style=border,
+                 expand=False)
 
 
 def _miss_lines(miss: Miss) -> list[RenderableType]:

@@ -11,11 +11,13 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from awsquiz.model import CardType
+from awsquiz.model import Card, CardType
 from awsquiz.ui import console, inert
-from awsquiz.ui.text import until
+from awsquiz.ui.text import plural, until
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from awsquiz.session.turn import Feedback, Summary, Turn
 
 
@@ -41,7 +43,7 @@ class RichTerminal:
         """One line of input; None at the end of input, which a closed or unreadable stdin
         is too."""
         try:
-            line = self.stdin.readline() if self.stdin is not None else ""
+            line = self.next_line()
             piped = bool(line) and not self.stdin.isatty()  # type: ignore[union-attr]
         except (OSError, ValueError):  # closed, or the terminal went away
             line, piped = "", False
@@ -52,6 +54,11 @@ class RichTerminal:
             self.out.print(Text(inert(line.rstrip("\n")), style="dim"))  # echo piped answers
         return line.rstrip("\r\n")
 
+    def next_line(self) -> str:
+        """The next line typed or piped, with its newline; '' at the end of input (or no
+        input at all: stdin was closed)."""
+        return self.stdin.readline() if self.stdin is not None else ""
+
     def show_problem(self, message: str) -> None:
         self.out.print(Text(f"  {inert(message)}", style="yellow"))
 
@@ -59,11 +66,12 @@ class RichTerminal:
 
     def show_question(self, turn: Turn) -> None:
         self.out.print()
-        self.out.print(self.header(turn))
+        self.hang(" ", self.header(turn))
         self.out.print(question_panel(turn, self.out.width))
 
     def header(self, turn: Turn) -> Text:
-        header = Text(" ")
+        """Where the session stands (shown after one space, and wrapped under itself)."""
+        header = Text()
         header.append(inert(turn.card.deck), style="bold")
         header.append(f" · card {turn.position} of {turn.total}", style="dim")
         if turn.mode == "study":
@@ -76,16 +84,17 @@ class RichTerminal:
         card = turn.card
         if typed:
             self.out.print(_diff_line(typed, card.answers[0]))
-        self.out.print(Text.assemble(" answer  ", _t(card.answer, "bold green")))
+        self.hang(" answer  ", _t(card.answer, "bold green"))
         if card.explanation:
             self.out.print(Padding(_t(card.explanation), (0, 0, 0, 3)))
+        self.source(card.source)
 
     def show_feedback(self, feedback: Feedback) -> None:
         answer, card = feedback.answer, feedback.answer.card
         if card.type is CardType.BASIC:
             # The answer was shown before the learner rated themself; say only what is next.
             if not answer.self_rated:
-                self.out.print(Text(" ✓ Right.", style="bold green"))
+                self._typed_right(answer.picked if isinstance(answer.picked, str) else "", card)
                 self._explain(feedback)
             self._comes_back(feedback)
             return
@@ -93,31 +102,66 @@ class RichTerminal:
             self.out.print(Text(" ✓ Right.", style="bold green"))
         else:
             word = "answers are" if card.type is CardType.MULTI else "answer is"
-            line = Text(f" ✗ The {word} ", style="bold red")
+            line = Text(f"The {word} ", style="bold red")
             line.append(inert(card.answer), style="bold")
             line.append(".", style="bold red")
-            self.out.print(line)
+            self.hang(" ✗ ", line, "bold red")
             picked = answer.picked if isinstance(answer.picked, tuple) else ()
             for choice in picked:
                 if choice not in card.answers and card.why.get(choice):
                     note = Text(f"Why not {inert(choice)}: ", style="yellow")
                     note.append(inert(card.why[choice]))
-                    self.out.print(Padding(note, (0, 0, 0, 3)))
+                    self.hang("   ", note)
                 elif choice not in card.answers and card.type is CardType.MULTI:
-                    self.out.print(Text(f"   {inert(choice)} is not one of them.", style="yellow"))
+                    self.hang("   ", Text(f"{inert(choice)} is not one of them.", style="yellow"))
             for missing in (a for a in card.answers if a not in picked):
                 if card.type is CardType.MULTI:
-                    self.out.print(Text(f"   You left out {inert(missing)}.", style="yellow"))
+                    self.hang("   ", Text(f"You left out {inert(missing)}.", style="yellow"))
         self._explain(feedback)
         self._comes_back(feedback)
+
+    def _typed_right(self, typed: str, card: Card) -> None:
+        """A typed answer that counted; one taken through an `accept` variant is shown the
+        card's own answer too."""
+        from awsquiz.model.answer_text import normalize
+
+        line = Text("Right.", style="bold green")
+        if normalize(typed) not in {normalize(a) for a in card.answers}:
+            line.append(" The answer is ", style="green")
+            line.append(inert(card.answer), style="bold green")
+            line.append(".", style="green")
+        self.hang(" ✓ ", line, "bold green")
 
     def _explain(self, feedback: Feedback) -> None:
         card = feedback.answer.card
         if card.explanation:
             self.out.print(Padding(_t(card.explanation), (0, 0, 0, 3)))
-        if card.source:
-            self.out.print(Text.assemble(("   source  ", "dim"), _t(card.source, "dim underline")),
-                           overflow="ignore", crop=False)
+        self.source(card.source)
+
+    def source(self, source: str, label: str = "   source  ") -> None:
+        """A card's web address: folded under itself on a terminal; piped, on one line,
+        whole, for copying."""
+        if not source:
+            return
+        url = _t(source, "dim underline")
+        if self.out.is_terminal:
+            self.hang(label, url, "dim")
+        else:
+            self.out.print(Text.assemble((label, "dim"), url), overflow="ignore", crop=False)
+
+    def hang(self, lead: str, body: Text, style: str = "") -> None:
+        """`lead`, then `body` wrapped under itself: a wrapped line keeps its indent, and a
+        word too long for the line (a web address) is folded there."""
+        if len(lead) + body.cell_len <= self.out.width:
+            self.out.print(Text.assemble((lead, style), body))
+            return
+        from rich.table import Table
+
+        grid = Table.grid(padding=0)
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(Text(lead, style=style), body)
+        self.out.print(grid)
 
     def _comes_back(self, feedback: Feedback) -> None:
         if feedback.comes_back is not None and feedback.turn.mode != "exam":
@@ -128,14 +172,15 @@ class RichTerminal:
 
     def show_summary(self, summary: Summary, now: datetime) -> None:
         self.out.print()
+        if summary.retention_change is not None:
+            old, new = summary.retention_change
+            self.out.print(Text(
+                f" desired retention now {new:.2f} (was {old:.2f}), kept for next time",
+                style="bold",
+            ))
         if summary.nothing_to_do:
-            text = Text("Nothing is due and no new cards are left for today.")
-            if summary.next_due:
-                text.append(f"\nThe next card is due {until(summary.next_due, now)}.")
-            text.append("\nStudy ahead with: awsquiz study --all", style="dim")
-            self.out.print(
-                Panel(text, title=Text("All done"), title_align="left", border_style="green")
-            )
+            self.out.print(Panel(all_done(summary, now), title=Text("All done"),
+                                 title_align="left", border_style="green"))
             return
         lines = Text(
             f"answered {summary.answered} · right {summary.percent_right}% · "
@@ -146,7 +191,12 @@ class RichTerminal:
             lines.append(f" · next card due {until(summary.next_due, now)}")
         title = "Session stopped" if summary.interrupted else "Session done"
         self.summary_panel(lines, title, summary.answered)
-        self.listed("missed", summary.missed, "drill them now: awsquiz review")
+        # Only a card whose last answer is still wrong is worth a drill.
+        right_later = [c for c in summary.missed if c not in summary.still_missed]
+        if right_later:
+            self.out.print(Text.assemble((" missed, then right: ", "dim"),
+                                         _t(", ".join(right_later), "dim")))
+        self.listed("still missed", summary.still_missed, "drill them now: awsquiz review")
         self.listed(
             "skipped", summary.skipped,
             "no longer in their deck files (edited during the session); run awsquiz check",
@@ -166,14 +216,48 @@ class RichTerminal:
             self.out.print(Text(f" {hint}", style="bold"))
 
 
+def all_done(summary: Summary, now: datetime) -> Text:
+    """Why a study session had nothing to show, and the command that gets more."""
+    if summary.new_waiting == 0:
+        text = Text("Nothing is due, and no new cards remain: every card has been started.")
+        more = "Study ahead with: awsquiz study --all"
+    elif summary.new_asked is not None:
+        text = Text(f"Nothing is due, and --new {summary.new_asked} asked for no new cards "
+                    f"({plural(summary.new_waiting, 'new card')} waiting).")
+        more = "More new cards now: awsquiz study --new 5"
+    else:
+        text = Text(
+            f"Nothing is due, and today's new cards are done: {summary.new_today} started "
+            f"today, the daily number is {summary.new_per_day} "
+            f"({plural(summary.new_waiting, 'new card')} waiting)."
+        )
+        more = "More new cards now: awsquiz study --new 5 · study ahead: awsquiz study --all"
+    if summary.next_due:
+        text.append(f"\nThe next card is due {until(summary.next_due, now)}.")
+    text.append(f"\n{more}", style="dim")
+    return text
+
+
 def question_panel(turn: Turn, width: int) -> Panel:
     """The question with its numbered choices; a short question goes in the panel's title."""
     card = turn.card
-    body: list[Text] = []
-    for number, choice in enumerate(turn.choices, 1):
-        line = Text(f" {number:>2}  ", style="bold")
-        line.append(inert(choice))
-        body.append(line)
+    body: list[RenderableType] = []
+    inner = width - 4  # the panel's borders and padding
+    if any(len(choice) + 5 > inner for choice in turn.choices):
+        # A long choice wraps under its own text, not under its number.
+        from rich.table import Table
+
+        grid = Table.grid(padding=0)
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for number, choice in enumerate(turn.choices, 1):
+            grid.add_row(Text(f" {number:>2}  ", style="bold"), _t(choice))
+        body.append(grid)
+    else:
+        for number, choice in enumerate(turn.choices, 1):
+            line = Text(f" {number:>2}  ", style="bold")
+            line.append(inert(choice))
+            body.append(line)
     if card.type is CardType.MULTI:
         body.append(Text(f"select {len(card.answers)}", style="dim italic"))
     if not body:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from awsquiz.session.stats import HEATMAP_WEEKS, RETENTION_DAYS, shade
 from awsquiz.ui import console, inert
+from awsquiz.ui.fit import fit_columns
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,6 +27,7 @@ BAR_WIDTH = 44
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HEADERS = ("deck", "cards", "new", "learn", "young", "mature", "missed", "leech", "retain",
            "recall")
+NARROW_DROPS = ("leech", "young", "recall", "learn", "mature")  # least needed first
 
 
 def percent(share: float | None) -> str:
@@ -96,22 +98,32 @@ def _cards(report: StatsReport, term: Console) -> None:
     if not report.decks:
         term.print(Text("No decks. Add a folder of YAML decks with --decks DIR."))
         return
-    table = Table(box=None, pad_edge=False, padding=(0, 0, 0, 1), header_style="bold")
-    for index, header in enumerate(HEADERS):
-        if index == 0:
-            table.add_column(header, overflow="fold", style="cyan")
-        else:
-            table.add_column(header, justify="right", no_wrap=True)
-    for row in report.decks:
-        table.add_row(*[Text(inert(cell)) for cell in deck_row(row)])
+    rows = [deck_row(row) for row in report.decks]
     if len(report.decks) > 1:
-        table.add_row(*[Text(inert(cell), style="bold") for cell in deck_row(report.total)])
+        rows.append(deck_row(report.total))
+    # Every number whole and no deck id broken: at a narrow width, columns are left out.
+    kept = fit_columns(HEADERS, rows, term.width, gap=1, drop=NARROW_DROPS)
+    table = Table(box=None, pad_edge=False, padding=(0, 0, 0, 1), header_style="bold")
+    for index in kept:
+        if index == 0:
+            table.add_column(HEADERS[index], no_wrap=True, style="cyan")
+        else:
+            table.add_column(HEADERS[index], justify="right", no_wrap=True)
+    for number, cells in enumerate(rows):
+        style = "bold" if number == len(report.decks) else ""
+        table.add_row(*[Text(inert(cells[i]), style=style) for i in kept])
     term.print(table)
+    left_out = [HEADERS[i] for i in range(len(HEADERS)) if i not in kept]
+    if left_out:
+        term.print(Text(f"left out at this width: {', '.join(left_out)} (--json has them)",
+                        style="dim"))
     for note in (
         "young, mature: in review, stability < 21 / >= 21 days; leech: forgotten 8+ times",
         f"retain: not forgotten, of {plural(report.total.retention_reviews, 'answer')} "
         f"to cards in review in the last {RETENTION_DAYS} days",
         "recall: mean predicted chance of recalling each studied card now",
+        f"desired retention {report.desired_retention:.2f}: what the schedule aims for "
+        "(awsquiz study --retention R changes it)",
     ):
         term.print(Text(note, style="dim"))
 
@@ -129,10 +141,11 @@ def _forecast(report: StatsReport, term: Console) -> None:
     for offset, due in enumerate(report.forecast):
         day = today + timedelta(days=offset)
         label = "today" if offset == 0 else "tomorrow" if offset == 1 else ""
-        bar = BAR * (round(BAR_WIDTH * due / top) if due else 0)
+        line = Text(f"{day:%a %d %b}  {label:<8} {count(due):>{width}} ")
+        room = max(4, min(BAR_WIDTH, term.width - len(line) - 1))
+        bar = BAR * (round(room * due / top) if due else 0)
         if due and not bar:
             bar = "▏"
-        line = Text(f"{day:%a %d %b}  {label:<8} {count(due):>{width}} ")
         line.append(bar, style="green")
         term.print(line)
 

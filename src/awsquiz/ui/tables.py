@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from awsquiz.ui import CONTROL, console, inert, is_terminal, plain_table
-from awsquiz.ui.text import ago
+from awsquiz.ui.fit import fit_columns
+from awsquiz.ui.text import ago, plural, until
 
 if TYPE_CHECKING:
     from awsquiz.model import Card
     from awsquiz.services.listing import CheckReport
-    from awsquiz.session.overview import DeckSummary
+    from awsquiz.session.overview import DeckSummary, Today
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -50,27 +51,32 @@ def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = 
     from rich.text import Text
 
     term = console(out)
-    # Deck ids are what the learner types: they never fold. The title gets what is left,
-    # and is left out when that is too little to read.
-    widest = max(len(r.id) for r in rows)
-    with_title = term.width - widest - 58 >= 16
+    # Deck ids are what the learner types: they never fold, and no number is cut short. At
+    # a narrow width the least needed columns are left out; the title gets what is left, and
+    # is left out when that is too little to read.
+    cells = [[str(c) for c in row] for row in body]
+    numbers = [h for i, h in enumerate(headers) if i != 1]
+    kept = fit_columns(
+        numbers, [[c for i, c in enumerate(row) if i != 1] for row in cells], term.width,
+        gap=2, drop=("last studied", "mastered", "learning"),
+    )
+    shown = [headers.index(numbers[i]) for i in kept]
+    used = sum(max(len(headers[i]), *(len(row[i]) for row in cells)) + 2 for i in shown)
+    if term.width - used >= 16:
+        shown.insert(1, 1)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for index, header in enumerate(headers):
-        if index == 1 and not with_title:
-            continue
+    for index in shown:
         table.add_column(
-            header,
+            headers[index],
             justify="right" if 2 <= index <= 6 else "left",
             no_wrap=index != 1,
             overflow="fold" if index == 1 else "ellipsis",
         )
     for row, summary in zip(body, rows, strict=True):
-        cells = [Text(inert(str(c))) for c in row]
+        texts = [Text(inert(str(c))) for c in row]
         if summary.due:
-            cells[5].stylize("bold yellow")
-        if not with_title:
-            del cells[1]
-        table.add_row(*cells)
+            texts[5].stylize("bold yellow")
+        table.add_row(*(texts[i] for i in shown))
     term.print(table)
     due = sum(r.due for r in rows)
     new = sum(r.new for r in rows)
@@ -103,7 +109,7 @@ def show_cards(cards: Sequence[Card], out: TextIO | None = None) -> None:
         table.add_row(*[Text(inert(str(cell))) for cell in row])
     term = console(out)
     term.print(table)
-    term.print(Text(f"{len(cards)} cards", style="dim"))
+    term.print(Text(plural(len(cards), "card"), style="dim"))
 
 
 def show_check(report: CheckReport, out: TextIO | None = None) -> None:
@@ -116,10 +122,9 @@ def show_check(report: CheckReport, out: TextIO | None = None) -> None:
             when = f"verified {card.verified}, {card.days} days ago"
         print(inert(f"{card.path}:{card.line}: card '{card.key}': stale: {when}"), file=out)
     summary = (
-        f"checked {report.files} file{'s' if report.files != 1 else ''}: "
-        f"{report.decks} deck{'s' if report.decks != 1 else ''}, {report.cards} cards, "
-        f"{report.errors} error{'s' if report.errors != 1 else ''}, "
-        f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+        f"checked {plural(report.files, 'file')}: {plural(report.decks, 'deck')}, "
+        f"{plural(report.cards, 'card')}, {plural(report.errors, 'error')}, "
+        f"{plural(report.warnings, 'warning')}"
     )
     if report.stale is not None:
         summary += (
@@ -129,20 +134,27 @@ def show_check(report: CheckReport, out: TextIO | None = None) -> None:
     print(summary, file=out)
 
 
-def show_overview(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = None) -> None:
-    """What bare `awsquiz` prints: where the learner stands and what to run next."""
+def show_overview(today: Today, now: datetime, out: TextIO | None = None) -> None:
+    """What bare `awsquiz` prints: where the learner stands and the next step."""
     out = out or sys.stdout
-    due = sum(r.due for r in rows)
-    new = sum(r.new for r in rows)
-    cards = sum(r.cards for r in rows)
-    print(f"awsquiz: {len(rows)} decks, {cards} cards; {due} due now, {new} new.", file=out)
+    print(
+        f"awsquiz: {plural(today.decks, 'deck')}, {plural(today.cards, 'card')}; "
+        f"{today.due} due now, {today.missed} missed, {today.new} new.",
+        file=out,
+    )
     print("", file=out)
-    if due or new:
-        print("  awsquiz study            study what is due, then a few new cards", file=out)
+    if today.steps:
+        if today.minutes:
+            print(f"Today: about {plural(today.minutes, 'minute')}.", file=out)
+        for index, (command, why) in enumerate(today.steps):
+            label = "next" if index == 0 else "then"
+            print(f"  {label}  {command:<16} {why}", file=out)
     else:
-        print("  nothing is due; come back later, or: awsquiz study --all", file=out)
-    print("  awsquiz decks            list the decks and your progress in each", file=out)
-    print("  awsquiz review           drill the cards you missed", file=out)
-    print("  awsquiz exam             sit a timed mock exam", file=out)
-    print("  awsquiz stats            see where you stand", file=out)
-    print("  awsquiz --help           every command and option", file=out)
+        print("Nothing to do today.", file=out)
+        if today.next_due:
+            print(f"  the next card is due {until(datetime.fromisoformat(today.next_due), now)}",
+                  file=out)
+        print("  awsquiz study --all     study ahead", file=out)
+        print("  awsquiz study --new 5   start more new cards", file=out)
+    print("", file=out)
+    print("  awsquiz decks · awsquiz stats · awsquiz --help (every command)", file=out)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 card', '2 cards'; `many` for a word whose plural is not word + 's'."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
 def span(seconds: float) -> str:
     """A rounded length of time: '45 seconds', '10 minutes', '4 days', '3 months'."""
     seconds = round(abs(seconds))

@@ -1,12 +1,15 @@
 """`awsquiz progress`: where progress lives, merge, export and import."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from awsquiz.cli.app import Group, ProgressOpt, app, where
 from awsquiz.ui import say
+
+if TYPE_CHECKING:
+    from awsquiz.services.progress import Moved
 
 progress_app = typer.Typer(
     cls=Group,
@@ -16,16 +19,29 @@ progress_app = typer.Typer(
 app.add_typer(progress_app, name="progress")
 
 
-@progress_app.command("path")
-def progress_path_command(progress: ProgressOpt = None) -> None:
-    """Print the progress folder and this machine's review log.
+def moved(count: "Moved", new: str = "") -> str:
+    """'3 new reviews and 1 exam result'."""
+    from awsquiz.ui.text import plural
 
-    [dim]Example:[/dim] awsquiz progress path
+    text = plural(count.reviews, f"{new}review")
+    if count.exams:
+        text += f" and {plural(count.exams, 'exam result')}"
+    return text
+
+
+@progress_app.command("path")
+def progress_path_command(
+    log: Annotated[bool, typer.Option("--log", help="This machine's review log instead.")] = False,
+    progress: ProgressOpt = None,
+) -> None:
+    """Print the progress folder, and only that, for scripts: cd "$(awsquiz progress path)".
+
+    [dim]Example:[/dim] awsquiz progress path --log
     """
     from awsquiz.services.progress import path
 
-    store = where(None, progress).store()
-    say(f"folder  {store.folder}", f"log     {path(store)}")
+    store = where(None, progress).store(load=False)
+    say(str(path(store) if log else store.folder))
 
 
 @progress_app.command("merge")
@@ -42,7 +58,7 @@ def progress_merge_command(
     from awsquiz.services.progress import merge
 
     added = merge(where(None, progress).store(), other)
-    say(f"merged {added} new review{'s' if added != 1 else ''} from {other}")
+    say(f"merged {moved(added, 'new ')} from {other}")
 
 
 @progress_app.command("export")
@@ -51,14 +67,14 @@ def progress_export_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     progress: ProgressOpt = None,
 ) -> None:
-    """Write every review to one JSON Lines file: a backup that `import` restores.
+    """Write every exam result and review to one JSON Lines file: a backup `import` restores.
 
     [dim]Example:[/dim] awsquiz progress export ~/awsquiz-backup.jsonl
     """
     from awsquiz.services.progress import export
 
     count = export(where(None, progress).store(), file, force=force)
-    say(f"exported {count} review{'s' if count != 1 else ''} to {file}")
+    say(f"exported {moved(count)} to {file}")
 
 
 @progress_app.command("import")
@@ -86,4 +102,4 @@ def progress_import_command(
     from awsquiz.services.progress import import_file
 
     added = import_file(where(None, progress).store(), file, deck)
-    say(f"imported {added} new review{'s' if added != 1 else ''} from {file}")
+    say(f"imported {moved(added, 'new ')} from {file}")

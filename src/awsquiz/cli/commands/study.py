@@ -16,8 +16,16 @@ def study_command(
         typer.Option("--limit", metavar="N", min=1, help="At most N cards this session."),
     ] = None,
     new: Annotated[
-        int, typer.Option("--new", metavar="N", min=0, help="New cards a day (counting today's).")
-    ] = 10,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--new",
+            metavar="N",
+            min=0,
+            help="Up to N new cards now, on top of today's (default: what is left of the "
+            "daily number, new_per_day in config.json, 10 unless set).",
+            show_default=False,
+        ),
+    ] = None,
     all_cards: Annotated[
         bool, typer.Option("--all", help="Also study cards that are not due yet.")
     ] = False,
@@ -33,7 +41,7 @@ def study_command(
     decks: DecksOpt = None,
     progress: ProgressOpt = None,
 ) -> None:
-    """Study what is due, most at risk first, then up to --new new cards.
+    """Study what is due, most at risk first, then new cards in teaching order.
 
     Answer with a choice's number or text; for typed cards type the answer, or press Enter
     to see it and rate yourself 1-4. [bold]q[/bold], Ctrl-D or Ctrl-C ends the session; every
@@ -48,7 +56,7 @@ def study_command(
         where(decks, progress),
         deck or [],
         collect_from_first_answer(RichTerminal()),
-        new_per_day=new,
+        new=new,
         limit=limit,
         include_all=all_cards,
         seed=seed,
