@@ -14,8 +14,10 @@ from awsquiz.model import Deck, DeckIndex, LoadResult, Problem
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
 
-CACHE_VERSION = 4  # 3: authoring advice (long keyed answers, undated volatile facts); 4: entries
-# stamped with the change time and inode too, and sealed
+# 3: authoring advice (long keyed answers, undated volatile facts); 4: entries stamped with
+# the change time and inode too, and sealed; 5: cards' notes and cloze texts, and the index's
+# sibling groups
+CACHE_VERSION = 5
 
 
 def _stamp(stat: os.stat_result) -> list[int]:
@@ -57,6 +59,7 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
                 pass  # a damaged entry: go through the parse cache
     result = load_cached(path)
     deck = result.deck
+    index = None if deck is None else DeckIndex.of(deck)
     if stat is not None and S_ISREG(stat.st_mode):
         # Stamped with the size and time seen before reading: if the file changed meanwhile,
         # the next run sees a newer time and reads it again.
@@ -64,17 +67,19 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
             "version": _cache_version(),
             "path": str(path),
             "stamp": _stamp(stat),
-            "deck": None if deck is None else {
+            "deck": None if deck is None or index is None else {
                 "id": deck.id,
                 "title": deck.title,
                 "path": deck.path,
                 # One text, a key a line: read back with one split, not a string per key
                 # (deck and card ids never hold a newline).
                 "keys": "\n".join(card.key for card in deck.cards),
+                # A group a line, its keys separated by tabs.
+                "siblings": "\n".join("\t".join(group) for group in index.siblings),
             },
             "problems": [p.to_dict() for p in result.problems],
         })))
-    return (None if deck is None else DeckIndex.of(deck)), result.problems
+    return index, result.problems
 
 
 def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]:
@@ -89,7 +94,11 @@ def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]
     if type(text) is not str:
         raise TypeError("not an index entry")
     keys = tuple(text.split("\n")) if text else ()
-    return DeckIndex(deck_id, raw["title"], raw["path"], keys), problems
+    groups = raw["siblings"]
+    if type(groups) is not str:
+        raise TypeError("not an index entry")
+    siblings = tuple(tuple(line.split("\t")) for line in groups.split("\n")) if groups else ()
+    return DeckIndex(deck_id, raw["title"], raw["path"], keys, siblings), problems
 
 
 def load_cached(path: Path) -> LoadResult:

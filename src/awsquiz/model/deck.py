@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -59,7 +60,20 @@ class DeckIndex:
     title: str
     path: str
     keys: tuple[str, ...]  # "deck/card" of every card, in deck order
+    # The keys of each group of siblings (the cards of one cloze, a card and its reverse,
+    # a classify block's cards): the session shows one new card of a group a day.
+    siblings: tuple[tuple[str, ...], ...] = ()
 
     @staticmethod
     def of(deck: Deck) -> DeckIndex:
-        return DeckIndex(deck.id, deck.title, deck.path, tuple(card.key for card in deck.cards))
+        keys = tuple(card.key for card in deck.cards)
+        return DeckIndex(deck.id, deck.title, deck.path, keys, sibling_groups(deck.cards))
+
+
+def sibling_groups(cards: Sequence[Card]) -> tuple[tuple[str, ...], ...]:
+    """The keys of the cards of each note that made two cards or more, in deck order."""
+    groups: dict[str, list[str]] = {}
+    for card in cards:
+        if card.note:
+            groups.setdefault(card.note, []).append(card.key)
+    return tuple(tuple(keys) for keys in groups.values() if len(keys) > 1)

@@ -12,7 +12,7 @@ from awsquiz.model import DeckIndex, Review
 from awsquiz.services.listing import decks_and_progress
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
 from awsquiz.services.where import Where
-from awsquiz.session.queue import DEFAULT_NEW_PER_DAY, StudyQueue, plan_study
+from awsquiz.session.queue import DEFAULT_NEW_PER_DAY, StudyQueue, plan_study, sibling_map
 from awsquiz.session.turn import Answer, Summary, Terminal, Turn, shuffled_choices
 from awsquiz.store import glances
 from awsquiz.system import paths
@@ -112,6 +112,7 @@ def run_study(
     queue = plan_study(
         keys, seen.cards, scheduler, clock(), rng,
         new_per_day=new_per_day, limit=limit, include_all=include_all,
+        siblings=sibling_map(group for deck in decks for group in deck.siblings),
     )
     summary = Summary(nothing_to_do=queue.peek(clock()) is None)
     if summary.nothing_to_do:

@@ -82,7 +82,7 @@ class RichTerminal:
 
     def show_feedback(self, feedback: Feedback) -> None:
         answer, card = feedback.answer, feedback.answer.card
-        if card.type is CardType.BASIC:
+        if card.type.typed:
             # The answer was shown before the learner rated themself; say only what is next.
             if not answer.self_rated:
                 self.out.print(Text(" ✓ Right.", style="bold green"))
@@ -177,7 +177,9 @@ def question_panel(turn: Turn, width: int) -> Panel:
     if card.type is CardType.MULTI:
         body.append(Text(f"select {len(card.answers)}", style="dim italic"))
     if not body:
-        body.append(Text("type your answer, or press Enter to see it", style="dim italic"))
+        what = "the hidden text" if card.type is CardType.CLOZE else "your answer"
+        hint = "" if turn.mode == "exam" else ", or press Enter to see it"
+        body.append(Text(f"type {what}{hint}", style="dim italic"))
     if len(card.question) <= max(20, width - 8) and "\n" not in card.question:
         return Panel(Group(*body), title=_t(card.question, "bold"), title_align="left",
                      border_style="blue", padding=(0, 1))
