@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -121,6 +122,8 @@ def anki_package(path: Path) -> Path:
                                       "afmt": "{{A}}"} for n in "ABC"])
     deck.add_note(genanki.Note(model=three, fields=["a", "b", "c"]))
     deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=["<img src='x.png'>", "x"]))
+    deck.add_note(genanki.Note(model=genanki.CLOZE_MODEL, fields=[
+        "{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.4}}", ""]))
     genanki.Package(deck).write_to_file(str(path))
     return path
 
@@ -130,9 +133,11 @@ def test_an_anki_package_converts_to_a_deck_check_accepts(tmp_path: Path) -> Non
     dest = tmp_path / "security.yaml"
     result = run("convert", str(package), str(dest))
     assert result.exit_code == 0, result.output
-    assert "deck 'security', 5 cards from 5 notes, 2 skipped" in result.output
-    assert "skipped 1: note type 'Three sides' makes 3 cards a note" in result.output
-    assert "skipped 1: the front is empty" in result.output
+    assert "deck 'security', 5 cards from 6 notes, 3 skipped" in result.output
+    assert re.search(r"skipped 1, note \d+: note type 'Three sides'", result.output)
+    assert ": an image occlusion note" in result.output
+    assert "note type 'Three sides' makes 3 cards a note" in result.output
+    assert ": the front is empty" in result.output
     checked = run("check", str(dest))
     assert checked.exit_code == 0, checked.output
     deck = deck_of(dest)

@@ -91,6 +91,8 @@ def note_entry(note: AnkiNote) -> Entry | str:
 
 def _cloze(note: AnkiNote) -> Entry | str:
     text, _ = read_field(note.fields[0])
+    if "image-occlusion:" in text:  # Anki's image occlusion notes are cloze notes of shapes
+        return "an image occlusion note (its deletions are areas of an image)"
     extra, parts = read_field(note.fields[1]) if len(note.fields) > 1 else ("", {})
     _, problems = parse_cloze(text)
     if problems:

@@ -37,5 +37,6 @@ def show_converted(result: Converted, out: TextIO | None = None) -> None:
     for reason, ids in result.skipped.items():
         shown = ", ".join(str(i) for i in ids[:_SHOWN_IDS])
         more = f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else ""
-        print(f"  skipped {len(ids)}: {inert(reason)} (note {shown}{more})", file=out)
+        notes = "note" if len(ids) == 1 else "notes"
+        print(f"  skipped {len(ids)}, {notes} {shown}{more}: {inert(reason)}", file=out)
     print(f"check it with: awsquiz check {dest}", file=out)
