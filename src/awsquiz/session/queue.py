@@ -103,16 +103,19 @@ def unburied(
     siblings: Mapping[str, tuple[str, ...]],
     glances: Mapping[str, Glance],
     now: datetime,
+    limit: int,
     days: LearnerDays | None = None,
 ) -> list[str]:
-    """The new cards that may be shown today: none whose sibling was answered today (the
-    learner's day, as `_today`), and of new siblings only the first."""
+    """Up to `limit` of the new cards that may be shown today: none whose sibling was
+    answered today (the learner's day, as `_today`), and of new siblings only the first."""
     if not siblings:
-        return list(new)
+        return list(new[:limit])
     start = _today(now, days)
     taken: set[str] = set()
-    shown = []
+    shown: list[str] = []
     for key in new:
+        if len(shown) >= limit:
+            break
         others = siblings.get(key, ())
         if any(k in taken for k in others):
             continue
@@ -158,7 +161,7 @@ def plan_study(
             later.append((entry.due, key))
     allowance = max(0, new_per_day - new_started_today(glances, now, scheduler.days))
     siblings = siblings or {}
-    new = unburied(new, siblings, glances, now, scheduler.days)[:allowance]
+    new = unburied(new, siblings, glances, now, allowance, scheduler.days)
     recalls = scheduler.recalls(((entry.last_review, entry.stability) for entry in due), now)
     ranked = sorted(
         (recall, rng.random(), key) for recall, key in zip(recalls, due_keys, strict=True)
