@@ -84,8 +84,12 @@ def _notes(deck: Deck) -> list[tuple[Any, int]]:
             continue  # the second card of its front's Basic-and-reversed note
         elif card.type is CardType.BASIC and card.id in reversed_notes:
             # The back is the reverse card's question: the answer alone shows (the accepted
-            # variants and the id are hidden, kept for converting back).
+            # variants, explanation, source and id are hidden, kept for converting back).
             hidden = "".join(marked("accept", a, tag="span", hidden=True) for a in card.accept)
+            if card.explanation:
+                hidden += marked("explanation", card.explanation, hidden=True)
+            if card.source:
+                hidden += marked("source", card.source, hidden=True)
             fields = [to_html(card.question), marked("answer", card.answers[0]) + hidden +
                       marked("id", card.id, hidden=True)]
             note = genanki.Note(model=genanki.BASIC_AND_REVERSED_CARD_MODEL, fields=fields,
