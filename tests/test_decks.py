@@ -78,7 +78,7 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
         ("cards:\n  - type: multi\n    question: q\n    choices: [a, b]\n    answer: []\n", 5,
          "a multi card needs a list of at least 2 right answers"),
         ("cards:\n  - type: choise\n    question: q\n    answer: a\n", 2,
-         "type 'choise' is not one of basic, choice, multi (did you mean 'choice'?)"),
+         "type 'choise' is not one of basic, choice, multi, cloze (did you mean 'choice'?)"),
         ("cards:\n  - question: q\n    answer: !!python/object:os.system a\n", 3,
          "'answer' must be text, not a value tagged"),
         ("cards:\n  - question: q\n    answer: a\n    verified: soon\n", 4,

@@ -117,11 +117,14 @@ def test_ctrl_c_keeps_every_answer_and_the_next_run_continues(isolated: Path) ->
     child = spawn("study", str(SAMPLE), "--seed", "2")
     again = Learner(child, SAMPLE)
     first = again.wait()
-    assert "card 1 of " in first and "· 0 due · 2 new" in first
+    # Two new cards are left, but they are one classify block's siblings: one a day.
+    assert "card 1 of " in first and "· 0 due · 1 new" in first
     again.answer_shown()
     again.answer()
     new_ones = {card.id for card in cards(SAMPLE).values()} - set(answered)
-    assert set(again.shown) == new_ones, "an answered card was shown as new again"
+    # The second card is one in its learning steps, from either run.
+    assert again.shown[0] in new_ones, "an answered card was shown as new again"
+    assert set(again.shown) - set(answered) == {again.shown[0]}, "a sibling was not buried"
     again.wait()
     child.sendline("q")
     rest, code = again.finish()

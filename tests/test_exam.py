@@ -417,7 +417,7 @@ def test_acceptance_six_questions_four_right_is_67_percent_fail_and_misses_feed_
 def test_a_short_deck_gives_all_its_cards_and_says_so(isolated: Path) -> None:
     result = runner.invoke(app, ["exam", FIXTURE, "--seed", "2"], input="q\n")
     assert result.exit_code == 0, result.output
-    assert "only 6 choice and multi cards in these decks (asked for 20)" in result.output
+    assert "only 6 choice, multi and cloze cards in these decks (asked for 20)" in result.output
     assert "question 1 of 6" in result.output
     assert "09:00 left" in result.output  # 90 seconds a question
     assert "Exam abandoned" in result.output
@@ -465,7 +465,7 @@ def test_card_text_is_shown_literally_and_basic_only_decks_cannot_be_examined(
                           "    answer: x\n")
     refused = runner.invoke(app, ["exam", str(only_basic)], input="")
     assert refused.exit_code == 1
-    assert "no choice or multi cards" in refused.output
+    assert "no choice, multi or cloze cards" in refused.output
 
 
 def test_ctrl_c_on_the_command_line_shows_the_result_and_exits_130(

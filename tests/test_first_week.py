@@ -116,8 +116,19 @@ def test_new_on_the_command_line_adds_cards_on_top_of_todays(isolated: Path) -> 
     assert "awsquiz study --new 5" in words
 
 
-def test_all_done_says_when_no_new_cards_remain() -> None:
+def test_all_done_says_when_the_new_cards_left_wait_as_siblings() -> None:
+    answer_all(new=10)  # the sample deck's second classify card is buried until tomorrow
+    done = runner.invoke(app, ["study", SAMPLE, "--new", "5"], input="")
+    assert done.exit_code == 0, done.output
+    words = flat(done.output)
+    assert "the 1 new card left is a sibling of cards answered today" in words
+    assert "wait for tomorrow" in words and "--new 5" not in words.split("left")[-1]
+
+
+def test_all_done_says_when_no_new_cards_remain(monkeypatch: pytest.MonkeyPatch) -> None:
     answer_all(new=10)
+    monkeypatch.setenv("AWSQUIZ_NOW", "2026-11-29T09:00:00+00:00")
+    answer_all(new=10, include_all=True)  # the buried sibling, and every card studied ahead
     done = runner.invoke(app, ["study", SAMPLE], input="")
     assert done.exit_code == 0, done.output
     words = flat(done.output)

@@ -42,7 +42,7 @@ def test_a_session_leaves_the_glances_the_next_command_starts_from(isolated: Pat
     assert {key: list(value) for key, value in after.cards.items()} == {
         key: list(value) for key, value in from_store(isolated).items()
     }
-    assert len(after.cards) == 5
+    assert len(after.cards) == 4  # the classify block's second card is buried till tomorrow
 
 
 def test_a_log_that_changed_means_the_store_is_read(isolated: Path) -> None:

@@ -197,3 +197,14 @@ def test_the_new_cards_day_begins_at_the_day_start() -> None:
     started |= {c.key: studied(c, [Rating.GOOD], NOW - timedelta(hours=4)) for c in deck[2:3]}
     assert new_started_today(glances(started), NOW, SCHEDULER.days) == 1
     assert plan(deck, started, new_per_day=3).new_left == 2
+
+
+def test_a_card_answered_right_at_the_end_of_the_allowed_years_is_due_within_them() -> None:
+    from awsquiz.model.times import LATEST, canonical
+
+    late = datetime(9000, 12, 31, 12, 0, tzinfo=UTC)
+    state = SCHEDULER.review(None, Rating.GOOD, late - timedelta(days=400))
+    for rating in (Rating.GOOD, Rating.EASY):
+        after = SCHEDULER.review(state, rating, late)
+        assert canonical(after.due) == after.due  # a time every reader accepts
+        assert after.due <= iso(LATEST)

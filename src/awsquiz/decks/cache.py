@@ -15,8 +15,9 @@ from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
 
 # 3: authoring advice (long keyed answers, undated volatile facts); 4: entries stamped with
-# the change time and inode too, and sealed; 5: decks carry their teaching order
-CACHE_VERSION = 5
+# the change time and inode too, and sealed; 5: decks carry their teaching order; 6: cards'
+# notes and cloze texts, and the index's sibling groups
+CACHE_VERSION = 6
 
 
 def _stamp(stat: os.stat_result) -> list[int]:
@@ -58,6 +59,7 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
                 pass  # a damaged entry: go through the parse cache
     result = load_cached(path)
     deck = result.deck
+    index = None if deck is None else DeckIndex.of(deck)
     if stat is not None and S_ISREG(stat.st_mode):
         # Stamped with the size and time seen before reading: if the file changed meanwhile,
         # the next run sees a newer time and reads it again.
@@ -65,7 +67,7 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
             "version": _cache_version(),
             "path": str(path),
             "stamp": _stamp(stat),
-            "deck": None if deck is None else {
+            "deck": None if deck is None or index is None else {
                 "id": deck.id,
                 "title": deck.title,
                 "path": deck.path,
@@ -73,10 +75,12 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
                 # One text, a key a line: read back with one split, not a string per key
                 # (deck and card ids never hold a newline).
                 "keys": "\n".join(card.key for card in deck.cards),
+                # A group a line, its keys separated by tabs.
+                "siblings": "\n".join("\t".join(group) for group in index.siblings),
             },
             "problems": [p.to_dict() for p in result.problems],
         })))
-    return (None if deck is None else DeckIndex.of(deck)), result.problems
+    return index, result.problems
 
 
 def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]:
@@ -94,7 +98,11 @@ def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]
     order = raw.get("order")
     if order is not None and type(order) not in (int, float):
         raise TypeError("not an index entry")
-    return DeckIndex(deck_id, raw["title"], raw["path"], keys, order), problems
+    groups = raw["siblings"]
+    if type(groups) is not str:
+        raise TypeError("not an index entry")
+    siblings = tuple(tuple(line.split("\t")) for line in groups.split("\n")) if groups else ()
+    return DeckIndex(deck_id, raw["title"], raw["path"], keys, order, siblings), problems
 
 
 def load_cached(path: Path) -> LoadResult:

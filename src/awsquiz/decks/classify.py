@@ -65,6 +65,8 @@ def read_classify(
         checker.error(node, "missing 'items' (item: category)", name)
     if has_errors(checker, errors_before) or not template or categories is None:
         return
+    # The block's cards are siblings: one new item a day, so one does not give another away.
+    note = prefix or f"classify-{node.start_mark.line + 1}"
     for item, (key_node, value_node) in (items or {}).items():
         card_id = f"{prefix}-{slugify(item)}" if prefix else slugify(item)
         category = plain_text(value_node)
@@ -96,6 +98,8 @@ def read_classify(
             "tags": tuple(dict.fromkeys(deck_tags + tags)),
             "line": key_node.start_mark.line + 1,
             "id_derived": False,
+            "note": note,
+            "text": "",
         })
         yield card, key_node
 

@@ -106,10 +106,12 @@ def _read_deck(root: Any, path: Path, checker: Checker) -> Deck | None:
         checker.error(root, "the deck has no 'cards' (or 'classify') list")
     if "cards" in fields:
         for item in items(fields["cards"][1], "'cards'", checker):
-            card = read_card(item, deck_id, deck_tags, checker)
-            if card is not None:
+            made = read_card(item, deck_id, deck_tags, checker)
+            for card in made:
                 _add_card(card, item, cards, seen, checker)
-            elif (raw_id := raw_text(item, "id")) is not None:
+            if made:
+                continue
+            if (raw_id := raw_text(item, "id")) is not None:
                 if raw_id in seen:
                     first = seen[raw_id].start_mark.line + 1
                     checker.error(item, f"duplicate card id (first used on line {first})", raw_id)
@@ -164,5 +166,7 @@ def _add_card(
 def _replace_id(card: Card, new_id: str) -> Card:
     from dataclasses import replace
 
-    return replace(card, id=new_id)
+    # A card that heads its note (a reversed card's front) keeps heading it.
+    note = new_id if card.note == card.id else card.note
+    return replace(card, id=new_id, note=note)
 

@@ -233,3 +233,17 @@ def child(node: Any, index: int) -> Any:
         return node.value[index]
     return node
 
+
+def warn_missing(
+    node: Any, checker: Checker, name: str | None, *, derived: bool, explanation: str,
+    source: str,
+) -> None:
+    if derived:
+        what = "question" if raw_text(node, "text") is None else "text"
+        checker.warn(
+            node, f"card has no 'id'; editing its {what} will reset its progress", name
+        )
+    if not explanation:
+        checker.warn(node, "card has no 'explanation'", name)
+    if not source:
+        checker.warn(node, "card has no 'source'", name)

@@ -13,11 +13,22 @@ class CardType(str, Enum):
     BASIC = "basic"
     CHOICE = "choice"
     MULTI = "multi"
+    CLOZE = "cloze"
 
     @property
     def auto_graded(self) -> bool:
-        return self is not CardType.BASIC
+        """Answered by picking choices: graded without the learner's own rating."""
+        return self is CardType.CHOICE or self is CardType.MULTI
 
+    @property
+    def typed(self) -> bool:
+        """Answered by typing: right when it matches, otherwise the learner rates themself."""
+        return self is CardType.BASIC or self is CardType.CLOZE
+
+    @property
+    def in_exam(self) -> bool:
+        """Asked in a mock exam: the auto-graded types, and cloze (its typed text decides)."""
+        return self is not CardType.BASIC
 
 
 class CardDict(TypedDict):
@@ -35,6 +46,8 @@ class CardDict(TypedDict):
     tags: list[str]
     line: int
     id_derived: bool
+    note: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,15 @@ class Card:
     tags: tuple[str, ...] = ()
     line: int = 0
     id_derived: bool = False
+    # The id of the deck entry that made this card when it made several (a cloze's
+    # deletions, a card and its reverse, a classify block's items): such cards are siblings.
+    note: str = ""
+    text: str = ""  # a cloze card's whole text in Anki's syntax, as written
+
+    @property
+    def is_reverse(self) -> bool:
+        """The reversed card (`<id>-reverse`) of a basic card with `reverse: true`."""
+        return self.type is CardType.BASIC and self.note != "" and self.id != self.note
 
     @property
     def key(self) -> str:
@@ -82,6 +104,8 @@ class Card:
             "tags": list(self.tags),
             "line": self.line,
             "id_derived": self.id_derived,
+            "note": self.note,
+            "text": self.text,
         }
 
     @staticmethod
@@ -104,5 +128,7 @@ class Card:
                 "tags": tuple(data["tags"]),
                 "line": data["line"],
                 "id_derived": data["id_derived"],
+                "note": data["note"],
+                "text": data["text"],
             },
         )

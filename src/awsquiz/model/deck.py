@@ -73,14 +73,28 @@ class DeckIndex:
     path: str
     keys: tuple[str, ...]  # "deck/card" of every card, in deck order
     order: float | None = None
+    # The keys of each group of siblings (the cards of one cloze, a card and its reverse,
+    # a classify block's cards): the session shows one new card of a group a day.
+    siblings: tuple[tuple[str, ...], ...] = ()
 
     @staticmethod
     def of(deck: Deck) -> DeckIndex:
         keys = tuple(card.key for card in deck.cards)
-        return DeckIndex(deck.id, deck.title, deck.path, keys, deck.order)
+        return DeckIndex(
+            deck.id, deck.title, deck.path, keys, deck.order, sibling_groups(deck.cards)
+        )
 
 
 def teaching_order(decks: Sequence[D]) -> list[D]:
     """Decks in the order their new cards are introduced: by `order`, lowest first; decks
     without one come after, as they were found (a stable sort)."""
     return sorted(decks, key=lambda d: (d.order is None, d.order or 0.0))
+
+
+def sibling_groups(cards: Sequence[Card]) -> tuple[tuple[str, ...], ...]:
+    """The keys of the cards of each note that made two cards or more, in deck order."""
+    groups: dict[str, list[str]] = {}
+    for card in cards:
+        if card.note:
+            groups.setdefault(card.note, []).append(card.key)
+    return tuple(tuple(keys) for keys in groups.values() if len(keys) > 1)

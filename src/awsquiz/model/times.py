@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 # The years a time may fall in: wide for any real history, narrow enough that adding the
 # scheduler's longest interval (a century) or a session's length can never overflow.
 MIN_YEAR, MAX_YEAR = 1970, 9000
+# The latest time a record may hold: a due date the scheduler puts beyond it is brought back.
+LATEST = datetime(MAX_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 
 _CANONICAL_LENGTH = len("2026-11-28T09:00:00.000000+00:00")
 

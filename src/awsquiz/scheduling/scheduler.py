@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from awsquiz.errors import AwsquizError
 from awsquiz.model import CardState, Rating
 from awsquiz.model.state import State
-from awsquiz.model.times import from_iso, iso, utc
+from awsquiz.model.times import LATEST, from_iso, iso, utc
 from awsquiz.scheduling.days import LearnerDays
 
 if TYPE_CHECKING:
@@ -99,6 +99,9 @@ class Scheduler:
         if updated.state == fsrs.State.Review:
             interval = round((due - moment) / _DAY)
             due = self.days.start(self.days.number(moment) + interval)
+        # Answered right near the end of the years allowed, a card would be due after them,
+        # and its review could not be saved; it is due at their end instead.
+        due = min(due, LATEST)
         reps = state.reps if state else 0
         lapses = state.lapses if state else 0
         return CardState(

@@ -56,7 +56,7 @@ class _Sitting:
 
     def accepts(self, turn: Turn, answer: Answer, now: datetime) -> bool:
         """Counted unless it came after the deadline (which ends the exam)."""
-        picked = answer.picked if isinstance(answer.picked, tuple) else ()
+        picked = answer.picked if answer.picked is not None else ()
         return self.exam.answer(turn.position, picked, now) is not None
 
     def answered(self, turn: Turn, answer: Answer, review: Review, first: bool) -> None:
@@ -104,8 +104,8 @@ def run_exam(
     if not drawn:
         names = ", ".join(deck.id for deck in library.decks) or "none"
         raise AwsquizError(
-            f"no choice or multi cards in the chosen decks ({names})",
-            hint="an exam asks only auto-graded cards (type: choice or multi)",
+            f"no choice, multi or cloze cards in the chosen decks ({names})",
+            hint="an exam asks only cards that grade themselves (type: choice, multi, cloze)",
         )
     store = where.store()
     scheduler = ready_for_answers(store, None)

@@ -132,8 +132,9 @@ def ask(
 
     card = turn.card
     started = time.monotonic()
-    if card.type is CardType.BASIC:
-        prompt = "your answer (Enter shows it; q quits) › "
+    exam = turn.mode == "exam"
+    if card.type.typed:
+        prompt = "your answer (q quits) › " if exam else "your answer (Enter shows it; q quits) › "
     elif card.type is CardType.CHOICE:
         prompt = "answer (number or text; q quits) › "
     else:
@@ -148,7 +149,7 @@ def ask(
         if allow_flag and response.strip().lower() == FLAG:
             return "flag"
         ms = int((time.monotonic() - started) * 1000)
-        if card.type is not CardType.BASIC:
+        if not card.type.typed:
             try:
                 picked = pick_choices(response, turn.choices, many=card.type is CardType.MULTI)
                 if card.type is CardType.MULTI:
@@ -159,6 +160,12 @@ def ask(
             graded = grade_choices(card, picked)
             return Answer(card, graded.right, graded.rating, graded.picked, ms)
         typed = response.strip()
+        if exam:  # no answer is shown before the end: the typed text alone decides
+            if not typed:
+                terminal.show_problem("type your answer")
+                continue
+            right = typed_is_right(card, typed)
+            return Answer(card, right, Rating.GOOD if right else Rating.AGAIN, typed, ms)
         if typed and typed_is_right(card, typed):
             return Answer(card, True, Rating.GOOD, typed, ms)
         terminal.show_reveal(turn, typed)

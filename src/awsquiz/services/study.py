@@ -13,7 +13,7 @@ from awsquiz.model.deck import teaching_order
 from awsquiz.services.listing import decks_and_progress
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
 from awsquiz.services.where import Where
-from awsquiz.session.queue import StudyQueue, plan_study
+from awsquiz.session.queue import StudyQueue, plan_study, sibling_map
 from awsquiz.session.turn import Answer, Summary, Terminal, Turn, shuffled_choices
 from awsquiz.store import config as settings
 from awsquiz.store import glances
@@ -124,11 +124,13 @@ def run_study(
     queue = plan_study(
         keys, seen.cards, scheduler, clock(), rng,
         new_per_day=daily, new_now=new, limit=limit, include_all=include_all,
+        siblings=sibling_map(group for deck in decks for group in deck.siblings),
     )
     summary = Summary(
         nothing_to_do=queue.peek(clock()) is None,
         new_waiting=queue.new_waiting,
         new_today=queue.new_today,
+        new_buried=queue.new_buried,
         new_per_day=daily,
         new_asked=new,
         retention_change=changes[0] if changes else None,

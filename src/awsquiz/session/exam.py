@@ -1,8 +1,9 @@
 """Mock exams, pure: drawing the questions, the timer, flagging and scoring.
 
 The clock is passed in; the terminal is reached only through `ExamScreen`, so an exam runs
-the same in a real terminal, over a pipe and in tests. Only auto-graded cards
-(choice and multi) are asked. There is no right/wrong feedback until the end.
+the same in a real terminal, over a pipe and in tests. Only cards that grade themselves
+are asked: choice, multi, and cloze (right when the typed text matches). There is no
+right/wrong feedback until the end.
 
 The time limit is checked before each question is shown and when each answer is given, and
 the terminal ends a prompt still waiting at the deadline (`TimeUp`): an answer given after
@@ -25,7 +26,7 @@ from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.model import Card, Deck
 from awsquiz.model.exam_result import ExamResult
 from awsquiz.model.times import iso
-from awsquiz.session.grading import grade_choices
+from awsquiz.session.grading import grade_choices, typed_is_right
 from awsquiz.session.turn import Terminal, shuffled_choices
 
 DEFAULT_QUESTIONS = 20
@@ -72,7 +73,7 @@ def seconds_allowed(questions: int, minutes: float | None) -> int:
 
 
 def draw(decks: Sequence[Deck], count: int, rng: random.Random) -> list[Card]:
-    """Up to `count` auto-graded cards, balanced across decks, in a shuffled order.
+    """Up to `count` exam cards (choice, multi, cloze), balanced across decks, in a shuffled order.
 
     Each deck's cards are shuffled, then taken one deck at a time in turn (the turn order is
     shuffled too, so no deck always gets the extra card); a deck that runs out leaves its
@@ -80,7 +81,7 @@ def draw(decks: Sequence[Deck], count: int, rng: random.Random) -> list[Card]:
     """
     pools: list[deque[Card]] = []
     for deck in decks:
-        cards = [card for card in deck.cards if card.type.auto_graded]
+        cards = [card for card in deck.cards if card.type.in_exam]
         rng.shuffle(cards)
         if cards:
             pools.append(deque(cards))
@@ -253,9 +254,10 @@ class Exam:
         self._queue.append(number)
         self.flagged.add(number)
 
-    def answer(self, number: int, picked: Sequence[str], now: datetime) -> bool | None:
-        """Count an answer: True if right, False if wrong; None if it came after the
-        deadline, which is not counted and ends the exam."""
+    def answer(self, number: int, picked: Sequence[str] | str, now: datetime) -> bool | None:
+        """Count an answer (the choices picked, or a cloze's typed text): True if right,
+        False if wrong; None if it came after the deadline, which is not counted and ends
+        the exam."""
         if self.ending is not None:
             return None
         if self.timer.expired(now):
@@ -263,6 +265,11 @@ class Exam:
             self._end("time", now)
             return None
         question = self.questions[number - 1]
+        if isinstance(picked, str):
+            right = typed_is_right(question.card, picked)
+            self.given[number] = Given((picked,), right)
+            self._queue.remove(number)
+            return right
         graded = grade_choices(question.card, picked)
         self.given[number] = Given(graded.picked, graded.right)
         self._queue.remove(number)

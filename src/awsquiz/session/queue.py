@@ -5,13 +5,17 @@ Due cards come first, the lowest predicted recall first; then new cards in teach
 allowance, or as many as the learner asked for now. A card still in its learning steps comes
 back in the same session when its step is over; when nothing else is left, learning cards
 due within LEARN_AHEAD are shown early rather than ending the session.
+
+Siblings (the cards of one cloze, a card and its reverse, the cards of one classify block)
+are buried as Anki buries them: once one is answered, its new siblings wait for the next
+day, so that one does not give another away.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from awsquiz.model import CardState, Glance
@@ -33,6 +37,8 @@ class StudyQueue:
     learning: tuple[tuple[str, str], ...] = ()  # (due, key) of cards in learning steps, by due
     new_waiting: int = 0  # never-studied cards of the selection left out of this session
     new_today: int = 0  # cards first studied today, before this session
+    new_buried: int = 0  # of those, siblings of cards answered today: they wait for tomorrow
+    siblings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key: its siblings
 
     def peek(self, now: datetime) -> str | None:
         """The card to show now, or None when the session is over."""
@@ -46,8 +52,9 @@ class StudyQueue:
         return None
 
     def answered(self, key: str, state: CardState) -> StudyQueue:
-        """The queue after `key` was answered and got `state`."""
-        upcoming = tuple(k for k in self.upcoming if k != key)
+        """The queue after `key` was answered and got `state`: its new siblings are buried."""
+        buried = {k for k in self.siblings.get(key, ()) if k in self.new}
+        upcoming = tuple(k for k in self.upcoming if k != key and k not in buried)
         learning = [entry for entry in self.learning if entry[1] != key]
         if state.state in LEARNING_STATES:
             learning.append((state.due, key))
@@ -83,16 +90,52 @@ class StudyQueue:
         return len(self.upcoming) + len(back)
 
 
+def _today(now: datetime, days: LearnerDays | None = None) -> str:
+    """When the learner's day began: at their day start (`days`; local midnight when None)."""
+    if days is None:
+        return iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
+    return iso(days.start(days.number(now)))
+
+
 def new_started_today(
     glances: Mapping[str, Glance], now: datetime, days: LearnerDays | None = None
 ) -> int:
-    """How many cards had their first review today: the learner's day, begun at their day
-    start (`days`; local midnight when None)."""
-    if days is None:
-        start = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
-    else:
-        start = iso(days.start(days.number(now)))
+    """How many cards had their first review today (the learner's day, as `_today`)."""
+    start = _today(now, days)
     return sum(1 for entry in glances.values() if entry.first_time >= start)
+
+
+def sibling_map(groups: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Each key of the sibling groups with the other keys of its group."""
+    return {key: tuple(k for k in group if k != key) for group in groups for key in group}
+
+
+def unburied(
+    new: Sequence[str],
+    siblings: Mapping[str, tuple[str, ...]],
+    glances: Mapping[str, Glance],
+    now: datetime,
+    limit: int,
+    days: LearnerDays | None = None,
+) -> list[str]:
+    """Up to `limit` of the new cards that may be shown today: none whose sibling was
+    answered today (the learner's day, as `_today`), and of new siblings only the first."""
+    if not siblings:
+        return list(new[:limit])
+    start = _today(now, days)
+    taken: set[str] = set()
+    shown: list[str] = []
+    for key in new:
+        if len(shown) >= limit:
+            break
+        others = siblings.get(key, ())
+        if any(k in taken for k in others):
+            continue
+        if any((g := glances.get(k)) is not None and g.last_time >= start for k in others):
+            continue
+        taken.add(key)
+        shown.append(key)
+    return shown
 
 
 def plan_study(
@@ -106,6 +149,7 @@ def plan_study(
     new_now: int | None = None,
     limit: int | None = None,
     include_all: bool = False,
+    siblings: Mapping[str, tuple[str, ...]] | None = None,
 ) -> StudyQueue:
     """The session's queue over these cards (by key, in teaching order, with the glances of
     those studied): due cards, most at risk first, then new ones, then (with `include_all`)
@@ -133,8 +177,12 @@ def plan_study(
             later.append((entry.due, key))
     today = new_started_today(glances, now, scheduler.days)
     allowance = new_now if new_now is not None else max(0, new_per_day - today)
-    waiting = max(0, len(new) - allowance)
-    new = new[:allowance]
+    siblings = siblings or {}
+    never_studied = len(new)
+    everything = unburied(new, siblings, glances, now, never_studied, scheduler.days)
+    buried = never_studied - len(everything)
+    new = unburied(new, siblings, glances, now, allowance, scheduler.days)
+    waiting = never_studied - len(new)
     recalls = scheduler.recalls(((entry.last_review, entry.stability) for entry in due), now)
     ranked = sorted(
         (recall, rng.random(), key) for recall, key in zip(recalls, due_keys, strict=True)
@@ -151,5 +199,5 @@ def plan_study(
         order = order[:limit]
     return StudyQueue(
         upcoming=tuple(order), new=new_keys, learning=tuple(sorted(learning)),
-        new_waiting=waiting, new_today=today,
+        new_waiting=waiting, new_today=today, new_buried=buried, siblings=siblings,
     )

@@ -70,6 +70,7 @@ class Summary:
     # number, and the number asked for with --new (None: the daily number applied).
     new_waiting: int = 0
     new_today: int = 0
+    new_buried: int = 0  # new cards waiting because a sibling was answered today
     new_per_day: int = 10
     new_asked: int | None = None
     retention_change: tuple[float, float] | None = None  # (old, new) desired retention

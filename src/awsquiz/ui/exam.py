@@ -66,7 +66,7 @@ class ExamTerminal(RichTerminal):
         lines.append(inert(decks))
         if exam.requested > exam.total:
             lines.append(
-                f"\nonly {exam.total} choice and multi cards in these decks "
+                f"\nonly {exam.total} choice, multi and cloze cards in these decks "
                 f"(asked for {exam.requested}): the exam has all of them",
                 style="yellow",
             )
@@ -184,7 +184,8 @@ def _miss_lines(miss: Miss) -> list[RenderableType]:
     if miss.picked is None:
         grid.add_row(Text("   you picked"), Text("not answered", style="yellow"))
     else:
-        grid.add_row(Text("   you picked"), _t(", ".join(miss.picked), "red"))
+        verb = "you typed" if card.type is CardType.CLOZE else "you picked"
+        grid.add_row(Text(f"   {verb}"), _t(", ".join(miss.picked), "red"))
         for choice in miss.picked:
             reason = card.why.get(choice, "")
             if choice not in card.answers and reason:

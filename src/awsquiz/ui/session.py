@@ -91,7 +91,7 @@ class RichTerminal:
 
     def show_feedback(self, feedback: Feedback) -> None:
         answer, card = feedback.answer, feedback.answer.card
-        if card.type is CardType.BASIC:
+        if card.type.typed:
             # The answer was shown before the learner rated themself; say only what is next.
             if not answer.self_rated:
                 self._typed_right(answer.picked if isinstance(answer.picked, str) else "", card)
@@ -221,6 +221,15 @@ def all_done(summary: Summary, now: datetime) -> Text:
     if summary.new_waiting == 0:
         text = Text("Nothing is due, and no new cards remain: every card has been started.")
         more = "Study ahead with: awsquiz study --all"
+    elif summary.new_waiting == summary.new_buried and (
+        summary.new_asked is not None or summary.new_today < summary.new_per_day
+    ):
+        text = Text(
+            f"Nothing is due, and the {plural(summary.new_waiting, 'new card')} left "
+            f"{'are siblings' if summary.new_waiting > 1 else 'is a sibling'} of cards answered "
+            "today: they wait for tomorrow, so that one card does not give another away."
+        )
+        more = "Study ahead with: awsquiz study --all"
     elif summary.new_asked is not None:
         text = Text(f"Nothing is due, and --new {summary.new_asked} asked for no new cards "
                     f"({plural(summary.new_waiting, 'new card')} waiting).")
@@ -261,7 +270,9 @@ def question_panel(turn: Turn, width: int) -> Panel:
     if card.type is CardType.MULTI:
         body.append(Text(f"select {len(card.answers)}", style="dim italic"))
     if not body:
-        body.append(Text("type your answer, or press Enter to see it", style="dim italic"))
+        what = "the hidden text" if card.type is CardType.CLOZE else "your answer"
+        hint = "" if turn.mode == "exam" else ", or press Enter to see it"
+        body.append(Text(f"type {what}{hint}", style="dim italic"))
     if len(card.question) <= max(20, width - 8) and "\n" not in card.question:
         return Panel(Group(*body), title=_t(card.question, "bold"), title_align="left",
                      border_style="blue", padding=(0, 1))

@@ -5,6 +5,7 @@ registers them all on `awsquiz.cli.app.app`."""
 from awsquiz.cli.commands import (  # noqa: F401 - imported to register the commands
     cards,
     check,
+    convert,
     decks,
     exam,
     optimize,

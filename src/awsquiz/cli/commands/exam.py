@@ -30,7 +30,7 @@ def exam_command(
     decks: DecksOpt = None,
     progress: ProgressOpt = None,
 ) -> None:
-    """A timed mock exam over choice and multi cards, balanced across the decks.
+    """A timed mock exam over choice, multi and cloze cards, balanced across the decks.
 
     No feedback until the end: then the score, PASS or FAIL, a breakdown by deck and tag,
     and every miss with its explanation. [bold]f[/bold] flags a question for later;
