@@ -32,6 +32,7 @@ class _Sitting:
     """The `Session` of an exam: no feedback, flagging, and the timer's deadline."""
 
     allow_flag = True
+    allow_undo = False  # exams are exams: an answer stands
     feedback = False
 
     def __init__(self, exam: Exam, store: Store, terminal: ExamScreen) -> None:
@@ -64,6 +65,15 @@ class _Sitting:
 
     def flag(self, turn: Turn) -> None:
         self.exam.flag(turn.position)
+
+    def checkpoint(self) -> object:
+        return None
+
+    def rewind(self, saved: object) -> None:
+        raise AssertionError("an exam answer cannot be undone")
+
+    def drop(self, key: str) -> None:
+        raise AssertionError("an exam does not suspend its questions")
 
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.exam.abandon(now)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from awsquiz.model import Card, Review
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
@@ -47,6 +48,7 @@ class _Drill:
     """The `Session` of a review drill: rounds of the missed cards until each is right."""
 
     allow_flag = False
+    allow_undo = True
     feedback = True
 
     def __init__(
@@ -93,6 +95,19 @@ class _Drill:
 
     def flag(self, turn: Turn) -> None:
         raise AssertionError("a review drill does not flag")
+
+    def checkpoint(self) -> object:
+        return (self.rounds, self.summary.saved())
+
+    def rewind(self, saved: object) -> None:
+        rounds, summary = cast(tuple[Rounds, ReviewSummary], saved)
+        self.rounds = rounds
+        self.summary.restore(summary)
+
+    def drop(self, key: str) -> None:
+        self.rounds = self.rounds.without(key)
+        if key not in self.summary.suspended:
+            self.summary.suspended.append(key)
 
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.summary.interrupted = interrupted

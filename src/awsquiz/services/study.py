@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import cast
 
 from awsquiz.decks.library import CardShelf
 from awsquiz.model import DeckIndex, Review
@@ -24,6 +25,7 @@ class _Study:
     """The `Session` of a study: the queue planned at the start, learning steps coming back."""
 
     allow_flag = False
+    allow_undo = True
     feedback = True
 
     def __init__(
@@ -44,8 +46,9 @@ class _Study:
         self.terminal = terminal
         # "card 12 of 14" counts the session's answers, returns from learning steps
         # included: the number only goes up, and the total is what is left to answer now.
-        self.shown: set[str] = set()
+        self.shown: frozenset[str] = frozenset()
         self.turns = 0
+        self.before_turn: tuple[frozenset[str], int] = (self.shown, 0)
 
     def next_turn(self, now: datetime) -> Turn | None:
         key = self.queue.peek(now)
@@ -59,7 +62,9 @@ class _Study:
         if key is None or card is None:
             return None
         back = key in self.shown
-        self.shown.add(key)
+        # Where the session stood before this turn: an undo of its answer goes back there.
+        self.before_turn = (self.shown if back else self.shown - {key}, self.turns)
+        self.shown = self.shown | {key}
         self.turns += 1
         return Turn(
             card=card,
@@ -80,6 +85,21 @@ class _Study:
 
     def flag(self, turn: Turn) -> None:
         raise AssertionError("a study session does not flag")
+
+    def checkpoint(self) -> object:
+        return (self.queue, self.summary.saved(), self.before_turn)
+
+    def rewind(self, saved: object) -> None:
+        queue, summary, (shown, turns) = cast(
+            tuple[StudyQueue, Summary, tuple[frozenset[str], int]], saved
+        )
+        self.queue, self.shown, self.turns = queue, shown, turns
+        self.summary.restore(summary)
+
+    def drop(self, key: str) -> None:
+        self.queue = self.queue.without(key)
+        if key not in self.summary.suspended:
+            self.summary.suspended.append(key)
 
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.summary.interrupted = interrupted

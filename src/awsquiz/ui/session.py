@@ -62,6 +62,9 @@ class RichTerminal:
     def show_problem(self, message: str) -> None:
         self.out.print(Text(f"  {inert(message)}", style="yellow"))
 
+    def show_note(self, message: str) -> None:
+        self.out.print(Text(f"  {inert(message)}", style="magenta"))
+
     # Output ---------------------------------------------------------------------------------
 
     def show_question(self, turn: Turn) -> None:

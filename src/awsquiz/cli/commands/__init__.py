@@ -7,6 +7,7 @@ from awsquiz.cli.commands import (  # noqa: F401 - imported to register the comm
     check,
     decks,
     exam,
+    marks,
     optimize,
     progress,
     review,
