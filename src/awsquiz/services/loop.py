@@ -191,16 +191,17 @@ def _leech(
     now: datetime,
     dropped: list[str],
 ) -> bool:
-    """A card that has just become a leech is suspended (or, with leech_action "tag",
-    only tagged `leech`), and the learner told; True if it was suspended."""
+    """A card that has just become a leech is suspended (or, with leech_action "tag", only
+    marked a leech where leeches are shown), and the learner told; True if suspended."""
     lapses = review.state.lapses
     if lapses < LEECH_LAPSES or (previous is not None and previous.state.lapses >= LEECH_LAPSES):
         return False
     rewrite = f"rewrite it, or read its source: {card.source}" if card.source else "rewrite it"
     if settings.load(store.folder).leech_action == settings.LEECH_TAG:
         terminal.show_note(
-            f"{card.key} is a leech: missed {lapses} times. Tagged leech (awsquiz study "
-            f"--tag leech drills the leeches); drilling it again is unlikely to help: {rewrite}"
+            f"{card.key} is a leech: missed {lapses} times. It stays in your sessions "
+            f"(leech_action is tag) and `awsquiz review --list` marks it; drilling it again "
+            f"is unlikely to help: {rewrite}. Keep it out with: awsquiz suspend {card.key}"
         )
         return False
     set_suspended(store, [card.key], now, on=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from awsquiz.errors import AwsquizError
 from awsquiz.model import CardProgress, Mark, MarkKind, Review
 from awsquiz.model.times import from_iso, iso
+from awsquiz.session.rounds import LEECH_LAPSES
 from awsquiz.store.fold import progress_of
 from awsquiz.store.logfiles import new_review_id
 from awsquiz.store.store import Store
@@ -73,4 +74,18 @@ def undo_last(store: Store, now: datetime) -> Undone:
     before = progress_of(r for r in reviews if r.key == last.key and r.id != last.id)
     restored = before.get(last.key)
     undo_answer(store, last, restored, now)
+    if _made_a_leech(store, last, restored):
+        set_suspended(store, [last.key], now, on=False)  # its automatic suspension goes too
     return Undone(last, restored)
+
+
+def _made_a_leech(store: Store, review: Review, before: CardProgress | None) -> bool:
+    """Whether `review` made its card a leech and the card was suspended for it since."""
+    suspension = store.marks.suspensions.get(review.key)
+    return (
+        review.state.lapses >= LEECH_LAPSES
+        and (before is None or before.state.lapses < LEECH_LAPSES)
+        and suspension is not None
+        and suspension[2]
+        and from_iso(suspension[0]) >= from_iso(review.time)
+    )

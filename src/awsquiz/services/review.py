@@ -21,17 +21,23 @@ from awsquiz.session.rounds import (
     miss_counts,
     missed_cards,
 )
+from awsquiz.session.selection import narrow
 from awsquiz.session.turn import Answer, Terminal, Turn, shuffled_choices
 from awsquiz.store.store import Store
 from awsquiz.system import paths
 
 
 def list_missed(
-    where: Where, selection: Sequence[str], now: datetime, since: timedelta | None = None
+    where: Where,
+    selection: Sequence[str],
+    now: datetime,
+    since: timedelta | None = None,
+    tags: Sequence[str] = (),
 ) -> list[MissedCard]:
-    """The missed cards of the selected decks with what was picked and how often missed."""
-    cards = where.library(selection).cards()
+    """The missed cards of the selected decks with what was picked and how often missed
+    (suspended cards left out)."""
     store = where.store()
+    cards = narrow(where.library(selection).cards(), tags, store.marks.suspended)
     missed = missed_cards(cards, store.progress, now, since)
     if not missed:
         return []
@@ -136,13 +142,15 @@ def run_review(
     since: timedelta | None = None,
     seed: int | None = None,
     clock: Callable[[], datetime] | None = None,
+    tags: Sequence[str] = (),
 ) -> ReviewSummary:
     """Drill the missed cards in rounds; every answer is saved before the next card."""
     library = where.library(selection)
     store = where.store()
     scheduler = ready_for_answers(store, None)
     clock = clock or paths.clock()
-    missed = missed_cards(library.cards(), store.progress, clock(), since)
+    cards = narrow(library.cards(), tags, store.marks.suspended)
+    missed = missed_cards(cards, store.progress, clock(), since)
     summary = ReviewSummary(nothing_to_do=not missed, cards=len(missed), since=since)
     drill = _Drill(missed, store, random.Random(seed), summary, terminal)
     run_session(drill, terminal, LoadLater(store, loaded=True), scheduler, clock, where.warn)

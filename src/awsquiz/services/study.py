@@ -8,13 +8,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import cast
 
-from awsquiz.decks.library import CardShelf
-from awsquiz.model import DeckIndex, Review
+from awsquiz.decks.library import CardShelf, deck_cards
+from awsquiz.model import Card, DeckIndex, Review
 from awsquiz.model.deck import teaching_order
 from awsquiz.services.listing import decks_and_progress
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
 from awsquiz.services.where import Where
 from awsquiz.session.queue import StudyQueue, plan_study
+from awsquiz.session.selection import narrow
 from awsquiz.session.turn import Answer, Summary, Terminal, Turn, shuffled_choices
 from awsquiz.store import config as settings
 from awsquiz.store import glances
@@ -115,6 +116,10 @@ class _Study:
         self.terminal.show_summary(self.summary, now)
 
 
+def _cards(decks: Sequence[DeckIndex]) -> list[Card]:
+    return [card for deck in decks for card in deck_cards(deck).values()]
+
+
 def run_study(
     where: Where,
     selection: Sequence[str],
@@ -127,6 +132,7 @@ def run_study(
     seed: int | None = None,
     retention: float | None = None,
     clock: Callable[[], datetime] | None = None,
+    tags: Sequence[str] = (),
 ) -> Summary:
     decks, seen = decks_and_progress(
         where, selection, lambda: glances.read(where.folder, where.warn)
@@ -138,7 +144,10 @@ def run_study(
         later.store, retention, lambda old, now: changes.append((old, now))
     )
     daily = settings.load(later.store.folder).new_per_day if new_per_day is None else new_per_day
-    keys = [key for deck in decks for key in deck.keys]
+    keys = [key for deck in decks for key in deck.keys if key not in seen.suspended]
+    if tags:  # the cards are built to read their tags (the plain path builds none)
+        tagged = {card.key for card in narrow(_cards(decks), tags, seen.suspended)}
+        keys = [key for key in keys if key in tagged]
     clock = clock or paths.clock()
     rng = random.Random(seed)
     queue = plan_study(

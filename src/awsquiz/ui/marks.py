@@ -29,17 +29,24 @@ def show_undone(undone: Undone) -> None:
     )
 
 
+_SHOWN = 8  # keys listed by name; a whole deck is summed up after these
+
+
+def _keys(keys: list[str]) -> str:
+    named = ", ".join(inert(key) for key in keys[:_SHOWN])
+    return named + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
+
+
 def show_suspension(result: Suspension, on: bool) -> None:
     out = console()
     verb = "suspended" if on else "unsuspended"
     if result.changed:
-        out.print(f"{verb} {len(result.changed)} card{'s' if len(result.changed) != 1 else ''}: "
-                  + ", ".join(inert(key) for key in result.changed), markup=False,
-                  highlight=False)
+        count = len(result.changed)
+        out.print(f"{verb} {count} card{'s' if count != 1 else ''}: {_keys(result.changed)}",
+                  markup=False, highlight=False)
     if result.unchanged:
         already = "already suspended" if on else "not suspended"
-        out.print(f"{already}: " + ", ".join(inert(key) for key in result.unchanged),
-                  markup=False, highlight=False)
+        out.print(f"{already}: {_keys(result.unchanged)}", markup=False, highlight=False)
     if on and result.changed:
         out.print("no session shows them until: awsquiz unsuspend DECK/ID", markup=False,
                   highlight=False, style="dim")
