@@ -3,11 +3,15 @@ state it had, is asked again, and the cancelled answer counts nowhere."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
@@ -202,3 +206,75 @@ def test_an_exam_answer_cannot_be_undone(isolated: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "exam answers cannot be undone" in result.output
     assert not [line for line in log(isolated) if line.get("kind") == "undo"]
+
+
+# The fold: undos in any history, read in any way, give what the answers left standing give --
+
+
+def _answer(store: Store, card: str, rating: int, now: Any) -> None:
+    from awsquiz.model import RATINGS
+    from awsquiz.model import Review as ReviewRecord
+    from awsquiz.model.times import iso
+    from awsquiz.scheduling.scheduler import Scheduler
+    from awsquiz.store.logfiles import new_review_id
+
+    previous = store.progress.get(f"d/{card}")
+    state = Scheduler(0.9).review(previous.state if previous else None, RATINGS[rating], now)
+    store.append(ReviewRecord(
+        id=new_review_id(), deck="d", card=card, time=iso(now), rating=RATINGS[rating],
+        right=rating > 1, picked=None, ms=1000, state=state,
+    ))
+
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("answer"), st.sampled_from(["a", "b"]), st.integers(1, 4)),
+        st.tuples(st.just("undo"), st.just(""), st.just(0)),
+        st.tuples(st.just("reopen"), st.just(""), st.just(0)),
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ops=operations)
+@example(ops=[("answer", "a", 1), ("reopen", "", 0), ("undo", "", 0), ("answer", "a", 1)])
+def test_any_mix_of_answers_and_undos_folds_like_the_answers_left_standing(
+    ops: list[tuple[str, str, int]],
+) -> None:
+    import tempfile
+    from datetime import datetime, timedelta
+
+    from awsquiz.errors import AwsquizError
+    from awsquiz.model import Review as ReviewRecord
+    from awsquiz.services.marks import undo_last
+    from awsquiz.store.fold import progress_of
+
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        store = Store.open(folder, machine="m")
+        now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+        for op, card, rating in ops:
+            now += timedelta(minutes=1)
+            if op == "answer":
+                _answer(store, card, rating, now)
+            elif op == "undo":
+                with contextlib.suppress(AwsquizError):  # nothing left to undo
+                    undo_last(store, now)
+            else:
+                store.save_snapshot()
+                store = Store.open(folder, machine="m")
+        records = store.records()
+        cancelled = {r.undoes for r in records if not isinstance(r, ReviewRecord)}
+        expected = progress_of(
+            r for r in records if isinstance(r, ReviewRecord) and r.id not in cancelled
+        )
+        assert store.progress == expected  # in memory, as answers and undos were given
+        assert Store.open(folder, machine="m").progress == expected  # snapshot and catch-up
+        for snapshot in folder.glob("snapshot-*"):
+            snapshot.unlink()
+        assert Store.open(folder, machine="m").progress == expected  # the logs alone
+        log = folder / "reviews-m.jsonl"
+        if log.exists():  # the same records in a second, synced log: read twice, same sum
+            (folder / "reviews-copy.jsonl").write_bytes(log.read_bytes())
+            assert Store.open(folder, machine="m").progress == expected

@@ -36,8 +36,9 @@ def list_missed(
 ) -> list[MissedCard]:
     """The missed cards of the selected decks with what was picked and how often missed
     (suspended cards left out)."""
+    every = where.library(selection).cards()
     store = where.store()
-    cards = narrow(where.library(selection).cards(), tags, store.marks.suspended)
+    cards = narrow(every, tags, store.marks.suspended)
     missed = missed_cards(cards, store.progress, now, since)
     if not missed:
         return []

@@ -96,47 +96,66 @@ def fold_record(progress: dict[str, CardProgress], marks: Marks, record: Review 
 class Fold:
     """The newest and oldest record of each card over any number of batches of records, so
     that a long log read a chunk at a time builds each card's progress once. Marks, rare,
-    are kept whole."""
+    are kept whole.
 
-    def __init__(self) -> None:
+    A review cancelled by an undo read earlier is skipped; one that an undo read later
+    cancels is forgotten (its card's newest then comes from the undo's `restores`, and its
+    oldest from the reviews read after it)."""
+
+    def __init__(self, cancelled: set[str] | None = None) -> None:
         self.newest: dict[str, ReviewDict] = {}
         self.oldest: dict[str, ReviewDict] = {}
         self.marks: dict[str, MarkDict] = {}
+        self.cancelled = cancelled if cancelled is not None else set()
 
     def add(self, records: Iterable[ReviewDict]) -> None:
-        newest, oldest = self.newest, self.oldest
+        newest, oldest, cancelled = self.newest, self.oldest, self.cancelled
         for record in records:
             if record.get("kind") in MARK_KINDS:
-                self.marks.setdefault(record["id"], cast(MarkDict, record))
+                self._mark(cast(MarkDict, record))
+                continue
+            if record["id"] in cancelled:
                 continue
             key = record["deck"] + "/" + record["card"]
             best = newest.get(key)
-            if best is None:
-                newest[key] = oldest[key] = record
-                continue
-            if (record["time"], record["id"]) > (best["time"], best["id"]):
+            if best is None or (record["time"], record["id"]) > (best["time"], best["id"]):
                 newest[key] = record
-            if record["time"] < oldest[key]["time"]:
+            first = oldest.get(key)
+            if first is None or record["time"] < first["time"]:
                 oldest[key] = record
+
+    def _mark(self, mark: MarkDict) -> None:
+        self.marks.setdefault(mark["id"], mark)
+        undoes = mark.get("undoes")
+        if undoes is None:
+            return
+        self.cancelled.add(undoes)
+        key = mark["deck"] + "/" + mark["card"]
+        for chosen in (self.newest, self.oldest):
+            record = chosen.get(key)
+            if record is not None and record["id"] == undoes:
+                del chosen[key]
 
     def into(self, progress: dict[str, CardProgress], marks: Marks | None = None) -> None:
         """Fold what was added into `progress` (and `marks`) in place."""
-        marks = marks if marks is not None else Marks()
+        marks = marks if marks is not None else Marks(self.cancelled)
+        marks.cancelled.update(self.cancelled)
+        # The marks first: an undo of a review folded before (in the snapshot) takes the card
+        # back before the reviews that came after the undo are folded on top.
         ordered = sorted(
             (Mark.from_dict(data) for data in self.marks.values()),
             key=lambda mark: (mark.time, mark.id),
         )
-        # Every undo first: a review read before the undo that cancels it counts nowhere.
-        marks.cancelled.update(mark.undoes for mark in ordered if mark.undoes)
-        cancelled = marks.cancelled
-        for key, record in self.newest.items():
-            first = self.oldest[key]
-            if record["id"] not in cancelled:
-                fold_review(progress, Review.from_dict(record))
-            if first is not record and first["id"] not in cancelled:
-                fold_review(progress, Review.from_dict(first))
         for mark in ordered:
             fold_mark(progress, marks, mark)
+        for key, record in self.newest.items():
+            fold_review(progress, Review.from_dict(record))
+            first = self.oldest.get(key)
+            if first is not None and first is not record:
+                fold_review(progress, Review.from_dict(first))
+        for key, first in self.oldest.items():
+            if key not in self.newest:
+                fold_review(progress, Review.from_dict(first))
 
 
 def progress_of(reviews: Iterable[Review]) -> dict[str, CardProgress]:

@@ -156,7 +156,7 @@ class Store:
             progress = dict(self.progress)
             known = dict(self._logs)
             marks = self.marks.copy()
-        folding = Fold()
+        folding = Fold(marks.cancelled)
         for path in logs:
             mark = known.get(path.name, _NOTHING)
             if mark.stamp is not None and _stamp(path) == mark.stamp:

@@ -204,6 +204,7 @@ class RichTerminal:
             "skipped", summary.skipped,
             "no longer in their deck files (edited during the session); run awsquiz check",
         )
+        self.listed("suspended", summary.suspended, "bring one back: awsquiz unsuspend DECK/ID")
 
     def summary_panel(self, lines: Text, title: str, answered: int) -> None:
         # A Text title: a str one is read as markup, which loads Rich's emoji table.
