@@ -119,3 +119,24 @@ def test_weakest_tags_print_the_command_that_drills_them() -> None:
     text = screen.getvalue()
     assert "awsquiz study --all --tag kms" in text
     assert "awsquiz study --all --tag 'root user'" in text
+
+
+def test_a_review_drill_takes_only_the_tagged_missed_cards(isolated: Path) -> None:
+    sample = str(Path(__file__).parent / "decks" / "sample.yaml")
+    # Miss the typed card (tag basics: a wrong answer rated Again) and the choice card.
+    run("study", sample, input="nope\n1\nInherited\n")
+    missed = {m["id"] for m in json.loads(run("review", sample, "--list", "--json"))}
+    assert missed == {"of-vs-in", "patching-control-type"}
+    output = run("review", sample, "--tag", "basics", input="AWS\n")
+    assert "Which party is responsible" in output and "Patch management" not in output
+    left = {m["id"] for m in json.loads(run("review", sample, "--list", "--json"))}
+    assert left == {"patching-control-type"}
+
+
+def test_card_ids_complete_in_the_shell() -> None:
+    from awsquiz.decks.library import card_keys_for_completion
+
+    keys = card_keys_for_completion("encryption/env")
+    assert "encryption/envelope-encryption" in keys
+    assert all(key.startswith("encryption/env") for key in keys)
+    assert "root-user/*" in card_keys_for_completion("root")

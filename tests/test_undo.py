@@ -77,6 +77,7 @@ def test_answering_a_new_card_and_pressing_u_leaves_it_new(isolated: Path) -> No
     terminal = Script("right", "u")
     summary = study(terminal)
     assert [t.card.key for t in terminal.turns[:3]] == [BASIC, CHOICE, BASIC]  # asked again
+    assert terminal.turns[2].position == 1 and terminal.turns[2].note == ""  # as if unseen
     assert summary.answered == 0 and summary.right == 0 and summary.new_learned == 0
     assert any("undone" in note and BASIC in note for note in terminal.notes)
     assert BASIC not in Store.open(isolated).progress

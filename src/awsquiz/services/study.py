@@ -64,7 +64,7 @@ class _Study:
             return None
         back = key in self.shown
         # Where the session stood before this turn: an undo of its answer goes back there.
-        self.before_turn = (self.shown if back else self.shown - {key}, self.turns)
+        self.before_turn = (self.shown, self.turns)
         self.shown = self.shown | {key}
         self.turns += 1
         return Turn(
