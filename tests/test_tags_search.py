@@ -80,6 +80,7 @@ def test_exam_and_review_and_stats_take_tags(isolated: Path) -> None:
     assert {f"{m['deck']}/{m['id']}" for m in missed} <= tagged
     stats = json.loads(run("stats", "--json", "--tag", "kms"))
     assert stats["total"]["cards"] == len(tagged)
+    assert {row["id"] for row in stats["decks"]} == {key.split("/")[0] for key in tagged}
     assert stats["activity"]["reviews"] == len(lines)
 
 

@@ -33,6 +33,7 @@ def gather(
     if tags:
         kept = {card.key for card in narrow(library.cards(), tags, frozenset())}
         decks = [replace(d, cards=tuple(c for c in d.cards if c.key in kept)) for d in decks]
+        decks = [deck for deck in decks if deck.cards]  # a deck without the tag: no row
         history = [review for review in history if review.key in kept]
     report = build_report(
         decks,
