@@ -49,6 +49,7 @@ class ScriptedTerminal:
         self.turns: list[Turn] = []
         self.prompts: list[str] = []
         self.feedback: list[Feedback] = []
+        self.notes: list[str] = []
         self.summary: Summary | None = None
 
     def show_question(self, turn: Any) -> None:
@@ -65,6 +66,9 @@ class ScriptedTerminal:
 
     def show_problem(self, message: str) -> None:
         raise AssertionError(message)
+
+    def show_note(self, message: str) -> None:
+        self.notes.append(message)
 
     def show_reveal(self, turn: Any, typed: str) -> None:
         raise AssertionError("typed answers here are always right")

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
+from awsquiz.store.records import LOG_VERSION
 from awsquiz.store.snapshot import SNAPSHOT_VERSION
 from awsquiz.system.files import unsealed
 from conftest import DECKS
@@ -87,8 +88,9 @@ BAD_LINES: dict[str, tuple[Callable[[Path], bytes], str, str]] = {
     "response time not a number": (lambda log: with_field(log, ms=float("nan")),
                                    'field "ms" should be a number', FIX_HINT),
     "newer version": (
-        lambda log: with_field(log, v=2),
-        "written by a newer awsquiz (log format version 2; this version reads up to 1)",
+        lambda log: with_field(log, v=LOG_VERSION + 1),
+        f"written by a newer awsquiz (log format version {LOG_VERSION + 1}; "
+        f"this version reads up to {LOG_VERSION})",
         "upgrade awsquiz",
     ),
 }

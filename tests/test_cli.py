@@ -25,7 +25,7 @@ def test_decks_lists_bundled_and_added_decks() -> None:
     lines = result.output.splitlines()
     assert lines[0].split()[:3] == ["deck", "title", "cards"]
     sample = next(line for line in lines if line.startswith("sample "))
-    assert sample.split()[-6:] == ["5", "5", "0", "0", "0", "never"]
+    assert sample.split()[-7:] == ["5", "5", "0", "0", "0", "0", "never"]
     assert any(line.startswith("shared-responsibility ") for line in lines)
 
 
@@ -38,6 +38,7 @@ def test_decks_json_has_progress_columns(monkeypatch: pytest.MonkeyPatch) -> Non
         "id": "sample", "title": "Sample deck", "cards": 5, "new": 5, "learning": 0,
         "due": 0, "mastered": 0, "last_studied": None, "path": str(DECKS / "sample.yaml"),
         "missed": 0,
+        "suspended": 0,
     }
 
 

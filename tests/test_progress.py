@@ -13,7 +13,7 @@ from awsquiz.errors import AwsquizError
 from awsquiz.model import CardState, Rating, Review
 from awsquiz.services import progress
 from awsquiz.store.logfiles import new_review_id
-from awsquiz.store.records import dumps_review
+from awsquiz.store.records import LOG_VERSION, dumps_review
 from awsquiz.store.store import Store
 
 
@@ -163,7 +163,7 @@ def test_import_of_a_missing_file_is_reported(tmp_path: Path) -> None:
 def test_import_of_a_newer_export_names_file_and_line(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "p", machine="a")
     export = tmp_path / "future.jsonl"
-    line = dumps_review(make_review("kms", 1)).replace(b'{"v":1,', b'{"v":2,')
+    line = dumps_review(make_review("kms", 1)).replace(b'{"v":1,', b'{"v":%d,' % (LOG_VERSION + 1))
     export.write_bytes(dumps_review(make_review("scp", 0)) + line)
     with pytest.raises(AwsquizError, match=r"future\.jsonl:2: written by a newer awsquiz"):
         progress.import_file(store, export)

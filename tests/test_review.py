@@ -346,6 +346,8 @@ def test_a_card_missed_eight_times_is_a_leech(
     deck: Path, monkeypatch: pytest.MonkeyPatch, isolated: Path
 ) -> None:
     study_missing(deck, monkeypatch, {"beta"})  # missed once
+    # Kept in sessions once it is a leech (by default it would be suspended: test_suspend.py).
+    (isolated / "config.json").write_text('{"leech_action": "tag"}')
     at(monkeypatch, T0 + timedelta(hours=1))
     # A drill of one card: each wrong answer starts another round with it.
     run(deck, "review", input="No\n" * (LEECH_LAPSES - 2))

@@ -169,7 +169,9 @@ def test_retention_is_validated_and_kept(isolated: Path) -> None:
     assert ok.exit_code == 0, ok.output
     # The file holds every setting, so the daily number of new cards is there to be edited.
     saved = json.loads((isolated / "config.json").read_text())
-    assert saved == {"retention": 0.85, "day_start": 4, "new_per_day": 10}
+    assert saved == {
+        "retention": 0.85, "day_start": 4, "new_per_day": 10, "leech_action": "suspend"
+    }
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")

@@ -126,6 +126,15 @@ DeckArgs = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+TagOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--tag",
+        metavar="T",
+        help="Only cards with this tag, a card's or its deck's (repeatable; any case).",
+        show_default=False,
+    ),
+]
 SeedOpt = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option("--seed", metavar="N", help="Make the order of cards and choices repeatable."),

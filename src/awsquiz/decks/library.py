@@ -201,3 +201,13 @@ def deck_ids_for_completion(incomplete: str) -> list[str]:
         return []
     return [d.id for d in library.decks if d.id.startswith(incomplete)]
 
+
+
+def card_keys_for_completion(incomplete: str) -> list[str]:
+    """`deck/id` card keys (and `deck/*`) for shell completion; never fails."""
+    try:
+        library = load_library(strict=False)
+    except AwsquizError:
+        return []
+    keys = [f"{d.id}/*" for d in library.decks] + [c.key for c in library.cards()]
+    return [key for key in keys if key.startswith(incomplete)]

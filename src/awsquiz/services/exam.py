@@ -4,6 +4,7 @@ result saved to the exam log."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from awsquiz.errors import AwsquizError
@@ -22,6 +23,7 @@ from awsquiz.session.exam import (
     plan,
     seconds_allowed,
 )
+from awsquiz.session.selection import narrow
 from awsquiz.session.turn import Answer, Turn
 from awsquiz.store.exam_log import save_result
 from awsquiz.store.store import Store
@@ -32,6 +34,7 @@ class _Sitting:
     """The `Session` of an exam: no feedback, flagging, and the timer's deadline."""
 
     allow_flag = True
+    allow_undo = False  # exams are exams: an answer stands
     feedback = False
 
     def __init__(self, exam: Exam, store: Store, terminal: ExamScreen) -> None:
@@ -65,6 +68,15 @@ class _Sitting:
     def flag(self, turn: Turn) -> None:
         self.exam.flag(turn.position)
 
+    def checkpoint(self) -> object:
+        return None
+
+    def rewind(self, saved: object) -> None:
+        raise AssertionError("an exam answer cannot be undone")
+
+    def drop(self, key: str) -> None:
+        raise AssertionError("an exam does not suspend its questions")
+
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.exam.abandon(now)
 
@@ -92,6 +104,7 @@ def run_exam(
     pass_mark: int = DEFAULT_PASS_MARK,
     seed: int | None = None,
     clock: Callable[[], datetime] | None = None,
+    tags: Sequence[str] = (),
 ) -> Report:
     """Ask the questions, save every counted answer as an "exam" review, save the result.
 
@@ -100,14 +113,18 @@ def run_exam(
     """
     check_options(questions, minutes, pass_mark)
     library = where.library(selection)
-    drawn = plan(library.decks, questions, seed)
+    store = where.store()
+    kept = {c.key for c in narrow(library.cards(), tags, store.marks.suspended)}
+    decks = [replace(d, cards=tuple(c for c in d.cards if c.key in kept)) for d in library.decks]
+    drawn = plan(decks, questions, seed)
     if not drawn:
         names = ", ".join(deck.id for deck in library.decks) or "none"
         raise AwsquizError(
-            f"no choice, multi or cloze cards in the chosen decks ({names})",
+            f"no choice, multi or cloze cards in the chosen decks ({names})"
+            + (f" tagged {', '.join(tags)}" if tags else "")
+            + (" that are not suspended" if store.marks.suspended else ""),
             hint="an exam asks only cards that grade themselves (type: choice, multi, cloze)",
         )
-    store = where.store()
     scheduler = ready_for_answers(store, None)
     clock = clock or paths.clock()
     exam = Exam(

@@ -15,6 +15,7 @@ from awsquiz.errors import AwsquizError
 from awsquiz.model import Card, Deck, DeckIndex, Problem, Severity
 from awsquiz.services.where import Where
 from awsquiz.session.overview import DeckSummary, Today, plan_today, summarize_index
+from awsquiz.session.selection import has_tag, matches, search_words, tag_counts, wanted
 from awsquiz.store import glances
 from awsquiz.system import paths
 
@@ -23,7 +24,7 @@ def list_decks(where: Where, now: datetime | None = None) -> list[DeckSummary]:
     """Every deck's counts, from the decks' index entries and each card's glance (see
     `store.glances`); neither a card nor the store is built while nothing changed."""
     decks, seen = decks_and_progress(where, (), lambda: glances.read(where.folder, where.warn))
-    return summarize_index(decks, seen.cards, now or paths.now())
+    return summarize_index(decks, seen.cards, now or paths.now(), seen.suspended)
 
 
 def today(where: Where, now: datetime) -> Today:
@@ -67,12 +68,32 @@ def decks_and_progress(
     return decks, progress
 
 
-def list_cards(where: Where, selection: Sequence[str], tags: Sequence[str]) -> list[Card]:
+def list_cards(
+    where: Where,
+    selection: Sequence[str],
+    tags: Sequence[str],
+    *,
+    search: str | None = None,
+    suspended: bool = False,
+) -> list[Card]:
+    """The cards of the selected decks: with one of `tags` (any case), with every word of
+    `search` in their text, and (with `suspended`) only the suspended ones."""
     cards = where.library(selection).cards()
     if tags:
-        wanted = {tag.casefold() for tag in tags}  # tags match whatever their case
-        cards = [card for card in cards if any(t.casefold() in wanted for t in card.tags)]
+        chosen = wanted(tags)
+        cards = [card for card in cards if has_tag(card, chosen)]
+    if search is not None:
+        words = search_words(search)
+        cards = [card for card in cards if matches(card, words)]
+    if suspended:
+        held = glances.read(where.folder, where.warn).suspended
+        cards = [card for card in cards if card.key in held]
     return cards
+
+
+def list_tags(where: Where, selection: Sequence[str]) -> dict[str, int]:
+    """Every tag of the selected decks' cards with how many cards have it, most first."""
+    return tag_counts(where.library(selection).cards())
 
 
 class Stale(NamedTuple):

@@ -17,7 +17,7 @@ from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.model.exam_result import ExamResult
 from awsquiz.store.exam_log import load_results, save_result
 from awsquiz.store.logfiles import LOG_GLOB, log_files
-from awsquiz.store.reading import record_chunks, to_reviews
+from awsquiz.store.reading import record_chunks, to_records
 from awsquiz.store.review_csv import is_review_csv
 from awsquiz.store.snapshot import stamp_of
 from awsquiz.store.store import Store
@@ -41,11 +41,11 @@ def path(store: Store) -> Path:
 def _union(
     store: Store, sources: dict[Path, int], exams: Sequence[ExamResult] = ()
 ) -> Moved:
-    """Append to this machine's log every review of `sources` (each read from its byte
-    offset) whose id the store does not hold yet, and to its exam log every exam result it
-    lacks. Every line of every source is read and checked before anything is written; then
-    the new reviews are appended a chunk at a time, so memory stays flat whatever the size
-    of the files (only review ids are kept)."""
+    """Append to this machine's log every review or mark (an undo, a suspension) of
+    `sources` (each read from its byte offset) whose id the store does not hold yet, and
+    to its exam log every exam result it lacks. Every line of every source is read and
+    checked before anything is written; then the new ones are appended a chunk at a time,
+    so memory stays flat whatever the size of the files (only their ids are kept)."""
     known = store.review_ids()
     new: set[str] = set()
     stamps: dict[Path, tuple[int, ...]] = {}
@@ -64,7 +64,7 @@ def _union(
         for chunk in record_chunks(source, store.warn, start):
             batch = [record for record in chunk.records if record["id"] in new]
             new.difference_update(record["id"] for record in batch)  # the first copy wins
-            added += store.append_many(to_reviews(batch))
+            added += store.append_many(to_records(batch))
     if added:
         store.save_snapshot()
     have = {result.id for result in load_results(store.folder)}
@@ -158,8 +158,8 @@ def import_file(store: Store, file: Path, deck: str | None = None) -> Moved:
 
 
 def export(store: Store, file: Path, *, force: bool = False) -> Moved:
-    """Write every exam result, then every review (deduplicated, sorted by time), to FILE as
-    JSON Lines, atomically; returns how many. An existing FILE is replaced only with
+    """Write every exam result, then every review and mark (deduplicated, sorted by time),
+    to FILE as JSON Lines, atomically; returns how many. An existing FILE is replaced only with
     force=True."""
     file = Path(file)
     if file.is_dir():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from awsquiz.model import Card, Review
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
@@ -20,17 +21,24 @@ from awsquiz.session.rounds import (
     miss_counts,
     missed_cards,
 )
+from awsquiz.session.selection import narrow
 from awsquiz.session.turn import Answer, Terminal, Turn, shuffled_choices
 from awsquiz.store.store import Store
 from awsquiz.system import paths
 
 
 def list_missed(
-    where: Where, selection: Sequence[str], now: datetime, since: timedelta | None = None
+    where: Where,
+    selection: Sequence[str],
+    now: datetime,
+    since: timedelta | None = None,
+    tags: Sequence[str] = (),
 ) -> list[MissedCard]:
-    """The missed cards of the selected decks with what was picked and how often missed."""
-    cards = where.library(selection).cards()
+    """The missed cards of the selected decks with what was picked and how often missed
+    (suspended cards left out)."""
+    every = where.library(selection).cards()
     store = where.store()
+    cards = narrow(every, tags, store.marks.suspended)
     missed = missed_cards(cards, store.progress, now, since)
     if not missed:
         return []
@@ -47,6 +55,7 @@ class _Drill:
     """The `Session` of a review drill: rounds of the missed cards until each is right."""
 
     allow_flag = False
+    allow_undo = True
     feedback = True
 
     def __init__(
@@ -94,6 +103,19 @@ class _Drill:
     def flag(self, turn: Turn) -> None:
         raise AssertionError("a review drill does not flag")
 
+    def checkpoint(self) -> object:
+        return (self.rounds, self.summary.saved())
+
+    def rewind(self, saved: object) -> None:
+        rounds, summary = cast(tuple[Rounds, ReviewSummary], saved)
+        self.rounds = rounds
+        self.summary.restore(summary)
+
+    def drop(self, key: str) -> None:
+        self.rounds = self.rounds.without(key)
+        if key not in self.summary.suspended:
+            self.summary.suspended.append(key)
+
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.summary.interrupted = interrupted
 
@@ -121,13 +143,15 @@ def run_review(
     since: timedelta | None = None,
     seed: int | None = None,
     clock: Callable[[], datetime] | None = None,
+    tags: Sequence[str] = (),
 ) -> ReviewSummary:
     """Drill the missed cards in rounds; every answer is saved before the next card."""
     library = where.library(selection)
     store = where.store()
     scheduler = ready_for_answers(store, None)
     clock = clock or paths.clock()
-    missed = missed_cards(library.cards(), store.progress, clock(), since)
+    cards = narrow(library.cards(), tags, store.marks.suspended)
+    missed = missed_cards(cards, store.progress, clock(), since)
     summary = ReviewSummary(nothing_to_do=not missed, cards=len(missed), since=since)
     drill = _Drill(missed, store, random.Random(seed), summary, terminal)
     run_session(drill, terminal, LoadLater(store, loaded=True), scheduler, clock, where.warn)

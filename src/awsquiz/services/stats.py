@@ -9,24 +9,34 @@ from datetime import datetime
 from awsquiz.model import Answered
 from awsquiz.services import learner
 from awsquiz.services.where import Where
+from awsquiz.session.selection import narrow
 from awsquiz.session.stats import build_report
 from awsquiz.session.stats_report import CalibrationLine, StatsReport
 from awsquiz.store import config as settings
 from awsquiz.store.exam_log import load_results
 
 
-def gather(where: Where, selection: Sequence[str], now: datetime) -> StatsReport:
-    """Read the decks (all, or those selected), the review log and the exam results."""
+def gather(
+    where: Where, selection: Sequence[str], now: datetime, tags: Sequence[str] = ()
+) -> StatsReport:
+    """Read the decks (all, or those selected; with `tags`, only their cards with one of
+    those tags), the review log and the exam results."""
     library = where.library(selection)
+    decks = library.decks
     known: set[str] = set()
-    if selection:
+    if selection or tags:
         known = {card.key for card in where.library(quiet=True).cards()}
     store = where.store()
     config = settings.load(store.folder)
-    scope = [deck.id for deck in library.decks] if selection else None
+    scope = [deck.id for deck in library.decks] if selection or tags else None
     history = store.history()
+    if tags:
+        kept = {card.key for card in narrow(library.cards(), tags, frozenset())}
+        decks = [replace(d, cards=tuple(c for c in d.cards if c.key in kept)) for d in decks]
+        decks = [deck for deck in decks if deck.cards]  # a deck without the tag: no row
+        history = [review for review in history if review.key in kept]
     report = build_report(
-        library.decks,
+        decks,
         store.progress,
         history,
         load_results(store.folder),

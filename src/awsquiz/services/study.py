@@ -6,14 +6,16 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import cast
 
-from awsquiz.decks.library import CardShelf
-from awsquiz.model import DeckIndex, Review
+from awsquiz.decks.library import CardShelf, deck_cards
+from awsquiz.model import Card, DeckIndex, Review
 from awsquiz.model.deck import teaching_order
 from awsquiz.services.listing import decks_and_progress
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
 from awsquiz.services.where import Where
 from awsquiz.session.queue import StudyQueue, plan_study, sibling_map
+from awsquiz.session.selection import narrow
 from awsquiz.session.turn import Answer, Summary, Terminal, Turn, shuffled_choices
 from awsquiz.store import config as settings
 from awsquiz.store import glances
@@ -24,6 +26,7 @@ class _Study:
     """The `Session` of a study: the queue planned at the start, learning steps coming back."""
 
     allow_flag = False
+    allow_undo = True
     feedback = True
 
     def __init__(
@@ -44,8 +47,9 @@ class _Study:
         self.terminal = terminal
         # "card 12 of 14" counts the session's answers, returns from learning steps
         # included: the number only goes up, and the total is what is left to answer now.
-        self.shown: set[str] = set()
+        self.shown: frozenset[str] = frozenset()
         self.turns = 0
+        self.before_turn: tuple[frozenset[str], int] = (self.shown, 0)
 
     def next_turn(self, now: datetime) -> Turn | None:
         key = self.queue.peek(now)
@@ -59,7 +63,9 @@ class _Study:
         if key is None or card is None:
             return None
         back = key in self.shown
-        self.shown.add(key)
+        # Where the session stood before this turn: an undo of its answer goes back there.
+        self.before_turn = (self.shown, self.turns)
+        self.shown = self.shown | {key}
         self.turns += 1
         return Turn(
             card=card,
@@ -81,6 +87,21 @@ class _Study:
     def flag(self, turn: Turn) -> None:
         raise AssertionError("a study session does not flag")
 
+    def checkpoint(self) -> object:
+        return (self.queue, self.summary.saved(), self.before_turn)
+
+    def rewind(self, saved: object) -> None:
+        queue, summary, (shown, turns) = cast(
+            tuple[StudyQueue, Summary, tuple[frozenset[str], int]], saved
+        )
+        self.queue, self.shown, self.turns = queue, shown, turns
+        self.summary.restore(summary)
+
+    def drop(self, key: str) -> None:
+        self.queue = self.queue.without(key)
+        if key not in self.summary.suspended:
+            self.summary.suspended.append(key)
+
     def quit(self, now: datetime, *, interrupted: bool) -> None:
         self.summary.interrupted = interrupted
 
@@ -95,6 +116,10 @@ class _Study:
         self.terminal.show_summary(self.summary, now)
 
 
+def _cards(decks: Sequence[DeckIndex]) -> list[Card]:
+    return [card for deck in decks for card in deck_cards(deck).values()]
+
+
 def run_study(
     where: Where,
     selection: Sequence[str],
@@ -107,6 +132,7 @@ def run_study(
     seed: int | None = None,
     retention: float | None = None,
     clock: Callable[[], datetime] | None = None,
+    tags: Sequence[str] = (),
 ) -> Summary:
     decks, seen = decks_and_progress(
         where, selection, lambda: glances.read(where.folder, where.warn)
@@ -118,7 +144,10 @@ def run_study(
         later.store, retention, lambda old, now: changes.append((old, now))
     )
     daily = settings.load(later.store.folder).new_per_day if new_per_day is None else new_per_day
-    keys = [key for deck in decks for key in deck.keys]
+    keys = [key for deck in decks for key in deck.keys if key not in seen.suspended]
+    if tags:  # the cards are built to read their tags (the plain path builds none)
+        tagged = {card.key for card in narrow(_cards(decks), tags, seen.suspended)}
+        keys = [key for key in keys if key in tagged]
     clock = clock or paths.clock()
     rng = random.Random(seed)
     queue = plan_study(

@@ -29,6 +29,7 @@ class DeckSummary:
     last_studied: str | None
     path: str
     missed: int = 0  # cards whose last answer was wrong
+    suspended: int = 0  # cards kept out of sessions (not counted as new, learning or due)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -42,16 +43,24 @@ def summarize(
 
 
 def summarize_index(
-    decks: Sequence[DeckIndex], glances: Mapping[str, Glance], now: datetime
+    decks: Sequence[DeckIndex],
+    glances: Mapping[str, Glance],
+    now: datetime,
+    suspended: frozenset[str] = frozenset(),
 ) -> list[DeckSummary]:
     """The same rows as `summarize`, from deck indexes and each card's glance."""
     now_text = iso(now)
     rows = []
     for deck in decks:
-        new = learning = due = mastered = missed = 0
+        new = learning = due = mastered = missed = held = 0
         last: str | None = None
         for key in deck.keys:
             entry = glances.get(key)
+            if key in suspended:  # neither new nor due: no session shows it
+                held += 1
+                if entry is not None and (last is None or entry.last_time > last):
+                    last = entry.last_time
+                continue
             if entry is None:
                 new += 1
                 continue
@@ -67,7 +76,7 @@ def summarize_index(
         rows.append(
             DeckSummary(
                 deck.id, deck.title, len(deck.keys), new, learning, due, mastered, last,
-                deck.path, missed,
+                deck.path, missed, held,
             )
         )
     return rows

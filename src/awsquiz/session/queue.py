@@ -61,7 +61,8 @@ class StudyQueue:
         return replace(self, upcoming=upcoming, learning=tuple(sorted(learning)))
 
     def without(self, key: str) -> StudyQueue:
-        """The queue with `key` left out (a card that can no longer be shown)."""
+        """The queue with `key` left out (a card that can no longer be shown, or one
+        suspended)."""
         return replace(
             self,
             upcoming=tuple(k for k in self.upcoming if k != key),

@@ -151,6 +151,14 @@ class Rounds:
     def done(self) -> bool:
         return not self.remaining
 
+    def without(self, key: str) -> Rounds:
+        """The rounds with `key` taken out (the card was suspended)."""
+        left = tuple(k for k in self.left if k != key)
+        again = tuple(k for k in self.again if k != key)
+        if left or not again:
+            return replace(self, left=left, again=again, size=self.size - (left != self.left))
+        return Rounds(self.number + 1, again, (), len(again))
+
     def answered(self, key: str, right: bool, rng: random.Random) -> Rounds:
         left = tuple(k for k in self.left if k != key)
         again = self.again if right or key in self.again else (*self.again, key)

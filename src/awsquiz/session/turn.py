@@ -3,6 +3,7 @@ shown after it, and the summary at the end; and the `Terminal` protocol that sho
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -74,10 +75,21 @@ class Summary:
     new_per_day: int = 10
     new_asked: int | None = None
     retention_change: tuple[float, float] | None = None  # (old, new) desired retention
+    suspended: list[str] = field(default_factory=list)  # card keys suspended in the session
 
     @property
     def percent_right(self) -> int:
         return round(100 * self.right / self.answered) if self.answered else 0
+
+    def saved(self) -> Summary:
+        """A copy of the counts so far, to go back to when an answer is undone."""
+        return copy.deepcopy(self)
+
+    def restore(self, saved: Summary) -> None:
+        """The counts of `saved` again (an undo); the cards suspended meanwhile stay so."""
+        suspended = self.suspended
+        self.__dict__.update(copy.deepcopy(saved).__dict__)
+        self.suspended = suspended
 
     def count(self, answer: Answer, *, first_time: bool) -> None:
         """Count one saved answer."""
@@ -100,6 +112,7 @@ class Terminal(Protocol):
     def prompt(self, text: str) -> None: ...
     def read_line(self) -> str | None: ...  # None: the end of input
     def show_problem(self, message: str) -> None: ...
+    def show_note(self, message: str) -> None: ...  # an undo, a suspension, a leech
     def show_reveal(self, turn: Turn, typed: str) -> None: ...
     def show_feedback(self, feedback: Feedback) -> None: ...
     def show_summary(self, summary: Summary, now: datetime) -> None: ...

@@ -21,6 +21,9 @@ from awsquiz.system.files import atomic_write
 
 FILE = "config.json"
 DEFAULT_NEW_PER_DAY = 10
+LEECH_SUSPEND = "suspend"  # a card missed 8 times is suspended (as Anki does by default)
+LEECH_TAG = "tag"  # ... or only marked a leech, and kept in sessions
+LEECH_ACTIONS = (LEECH_SUSPEND, LEECH_TAG)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Config:
     day_start: int = DEFAULT_DAY_START
     parameters: tuple[float, ...] | None = None
     new_per_day: int = DEFAULT_NEW_PER_DAY
+    leech_action: str = LEECH_SUSPEND  # one of LEECH_ACTIONS
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -41,6 +45,7 @@ class Config:
         }
         if self.parameters is not None:
             data["parameters"] = list(self.parameters)
+        data["leech_action"] = self.leech_action
         return data
 
 
@@ -98,8 +103,11 @@ def load(folder: Path) -> Config:
             parameters = check_parameters(data["parameters"])
     daily = data.get("new_per_day")
     new_per_day = daily if type(daily) is int and daily >= 0 else defaults.new_per_day
+    action = data.get("leech_action")
+    leech_action = action if action in LEECH_ACTIONS else defaults.leech_action
     return Config(
-        retention=retention, day_start=day_start, parameters=parameters, new_per_day=new_per_day
+        retention=retention, day_start=day_start, parameters=parameters, new_per_day=new_per_day,
+        leech_action=leech_action,
     )
 
 

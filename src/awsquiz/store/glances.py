@@ -23,7 +23,7 @@ from awsquiz.store.store import Store
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
 
-VERSION = 4  # 4: a seventh field, whether the last answer was wrong
+VERSION = 5  # 4: a seventh field, whether the last answer was wrong; 5: the suspended cards
 
 # Log file name -> [size, mtime_ns, ctime_ns] (ctime: a log made unreadable is noticed)
 Stamps = dict[str, list[int]]
@@ -38,6 +38,7 @@ class Glances:
 
     cards: Mapping[str, Glance]
     store: Store | None  # the store, when it had to be opened to get them (and is up to date)
+    suspended: frozenset[str] = frozenset()  # the keys of the suspended cards
 
 
 def read(folder: Path, warn: Warn) -> Glances:
@@ -45,9 +46,9 @@ def read(folder: Path, warn: Warn) -> Glances:
     (which is then returned too, open and caught up)."""
     stamps = log_stamps(folder)
     if stamps is not None:
-        cards = _cached(folder, stamps)
-        if cards is not None:
-            return Glances(cards, None)
+        cached = _cached(folder, stamps)
+        if cached is not None:
+            return Glances(cached[0], None, cached[1])
     warned: list[str] = []
 
     def remember_warning(message: str) -> None:
@@ -56,12 +57,13 @@ def read(folder: Path, warn: Warn) -> Glances:
 
     store = Store.open(folder, warn=remember_warning)
     cards = glances(store.progress)
+    suspended = store.marks.suspended
     if stamps is not None and not warned:
-        _write(folder, stamps, cards)
-    return Glances(cards, store)
+        _write(folder, stamps, cards, suspended)
+    return Glances(cards, store, suspended)
 
 
-def _cached(folder: Path, stamps: Stamps) -> dict[str, Glance] | None:
+def _cached(folder: Path, stamps: Stamps) -> tuple[dict[str, Glance], frozenset[str]] | None:
     try:
         body = unsealed(_cache_file(folder).read_bytes())
         if body is None:
@@ -76,7 +78,11 @@ def _cached(folder: Path, stamps: Stamps) -> dict[str, Glance] | None:
         rows: dict[str, Any] = entry["cards"]
         if rows and set(map(len, rows.values())) != {len(Glance._fields)}:
             return None
-        return dict(zip(rows, map(_as_glance, rows.values()), strict=True))
+        suspended = entry["suspended"]
+        if type(suspended) is not list or any(type(key) is not str for key in suspended):
+            return None
+        cards = dict(zip(rows, map(_as_glance, rows.values()), strict=True))
+        return cards, frozenset(suspended)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None  # no cache or a damaged one: open the store
 
@@ -85,7 +91,7 @@ def remember(store: Store, stamps: Stamps | None) -> None:
     """Cache the glances of a store caught up with the logs as `stamps` found them (or
     later), so the next command need not open it."""
     if stamps is not None and not store.warned:
-        _write(store.folder, stamps, glances(store.progress))
+        _write(store.folder, stamps, glances(store.progress), store.marks.suspended)
 
 
 def log_stamps(folder: Path) -> Stamps | None:
@@ -106,6 +112,11 @@ def _cache_file(folder: Path) -> Path:
     return paths.cache_dir() / "progress" / f"{paths.cache_name(folder)}.json"
 
 
-def _write(folder: Path, stamps: Stamps, cards: Mapping[str, Glance]) -> None:
-    document = {"version": VERSION, "folder": os.fsdecode(folder), "logs": stamps, "cards": cards}
+def _write(
+    folder: Path, stamps: Stamps, cards: Mapping[str, Glance], suspended: frozenset[str]
+) -> None:
+    document = {
+        "version": VERSION, "folder": os.fsdecode(folder), "logs": stamps, "cards": cards,
+        "suspended": sorted(suspended),
+    }
     write_cache(_cache_file(folder), sealed(fastjson.dumps(document)))

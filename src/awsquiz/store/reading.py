@@ -10,10 +10,10 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Answered, Review, ReviewDict
+from awsquiz.model import MARK_KINDS, Answered, Mark, MarkDict, Review, ReviewDict
 from awsquiz.store.logfiles import Warn, ignore, io_error, lock, read_from, unlock
 from awsquiz.store.records import RECORD_START, check_record
 from awsquiz.store.snapshot import stamp_of
@@ -142,15 +142,35 @@ def read_records(paths: Iterable[Path], warn: Warn = ignore) -> dict[str, Review
     return unique
 
 
-def to_reviews(records: Iterable[ReviewDict]) -> list[Review]:
-    """Reviews from checked records, sorted by (time, id)."""
+def to_records(records: Iterable[ReviewDict]) -> list[Review | Mark]:
+    """Reviews and marks from checked records, sorted by (time, id)."""
     ordered = sorted(records, key=lambda record: (record["time"], record["id"]))
-    return [Review.from_dict(record) for record in ordered]
+    return [
+        Mark.from_dict(cast(MarkDict, record))
+        if record.get("kind") in MARK_KINDS
+        else Review.from_dict(record)
+        for record in ordered
+    ]
+
+
+def to_reviews(records: Iterable[ReviewDict]) -> list[Review]:
+    """The reviews (not the marks) of checked records, sorted by (time, id)."""
+    return [record for record in to_records(records) if isinstance(record, Review)]
 
 
 def read_reviews(paths: Iterable[Path], warn: Warn = ignore) -> list[Review]:
-    """Every review in these log files, deduplicated by id, sorted by (time, id)."""
+    """Every review in these log files, deduplicated by id, sorted by (time, id); cancelled
+    reviews included (see `cancelled_ids`)."""
     return to_reviews(read_records(paths, warn).values())
+
+
+def cancelled_ids(records: Iterable[ReviewDict]) -> set[str]:
+    """The ids of the reviews that an undo among `records` cancels."""
+    return {
+        cast(MarkDict, record)["undoes"]
+        for record in records
+        if record.get("kind") == "undo"
+    }
 
 
 
@@ -158,13 +178,18 @@ _CHUNK = 1 << 20  # log bytes parsed at a time: memory stays flat however long t
 
 
 def read_history(paths: Iterable[Path], warn: Warn = ignore) -> list[Answered]:
-    """Every review in these logs as `Answered`, deduplicated by id, sorted by (time, id)."""
+    """Every review in these logs as `Answered`, deduplicated by id, sorted by (time, id);
+    reviews cancelled by an undo left out."""
     unique: dict[str, Answered] = {}
     shared: dict[str, str] = {}  # one string object per deck and card key
+    cancelled: set[str] = set()
     for path in paths:
         for chunk in record_chunks(path, warn):
             for r in chunk.records:
                 if r["id"] in unique:
+                    continue
+                if r.get("kind") in MARK_KINDS:
+                    cancelled.update(cancelled_ids([r]))
                     continue
                 picked = r.get("picked")
                 deck = shared.setdefault(r["deck"], r["deck"])
@@ -180,6 +205,8 @@ def read_history(paths: Iterable[Path], warn: Warn = ignore) -> list[Answered]:
                     int(r.get("ms", 0)),
                     r["state"]["state"],
                 )
+    for rid in cancelled:
+        unique.pop(rid, None)  # a cancelled review counts nowhere
     return sorted(unique.values())
 
 

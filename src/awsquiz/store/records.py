@@ -7,10 +7,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from awsquiz.model import Review, ReviewDict
+from awsquiz.model import MARK_KINDS, Mark, Review, ReviewDict
 from awsquiz.model.times import MAX_YEAR, MIN_YEAR, canonical
 
-LOG_VERSION = 1
+# The newest log format this version reads. Answers are still written as version 1, exactly
+# as before; undo and suspension marks are version 2, so that an older awsquiz, which would
+# otherwise take a mark for a damaged answer (and suggest deleting the line), says instead
+# that the log was written by a newer awsquiz and changes nothing.
+LOG_VERSION = 2
+REVIEW_VERSION = 1
+MARK_VERSION = 2
 RECORD_START = '{"v":'
 
 
@@ -115,6 +121,8 @@ def check_record(obj: object) -> str | None:
     problem = _time(obj, "time", "time")
     if problem is not None:
         return problem
+    if obj.get("kind") in MARK_KINDS:
+        return check_mark(obj)
     rating = obj.get("rating")
     if type(rating) is not int or not 1 <= rating <= 4:
         return 'field "rating" should be 1, 2, 3 or 4'
@@ -134,11 +142,63 @@ def check_record(obj: object) -> str | None:
     return _check_state(obj.get("state"), (raw_time, obj["time"]))
 
 
+def check_mark(obj: dict[str, Any]) -> str | None:
+    """What is wrong with a mark (undo, suspend, unsuspend) whose common fields (version, id,
+    deck, card, time) were checked, or None."""
+    if obj["v"] < MARK_VERSION:
+        return f'a "{obj["kind"]}" record needs log format version {MARK_VERSION} or later'
+    if obj["kind"] != "undo":
+        return None
+    undoes = obj.get("undoes")
+    if type(undoes) is not str or not undoes:
+        return 'field "undoes" (the id of the review undone) is missing or not text'
+    restores = obj.get("restores", 0)
+    if restores is None:
+        return None
+    if type(restores) is not dict:
+        return 'field "restores" should be the card\'s progress before the review, or null'
+    for name in ("last_id", "last_time", "first_time"):
+        if type(restores.get(name)) is not str:
+            return f'field "restores.{name}" is missing or not text'
+    for name in ("last_time", "first_time"):
+        problem = _time(restores, name, f"restores.{name}")
+        if problem is not None:
+            return problem
+    rating = restores.get("last_rating")
+    if type(rating) is not int or not 1 <= rating <= 4:
+        return 'field "restores.last_rating" should be 1, 2, 3 or 4'
+    if "last_right" not in restores or restores["last_right"] not in (True, False, None):
+        return 'field "restores.last_right" should be true, false or null'
+    picked = restores.get("last_picked")
+    if (
+        picked is not None
+        and type(picked) is not str
+        and (type(picked) is not list or any(type(item) is not str for item in picked))
+    ):
+        return 'field "restores.last_picked" should be text, a list of texts, or null'
+    problem = _check_state(restores.get("state"), (restores["last_time"], restores["last_time"]))
+    return None if problem is None else problem.replace('"state', '"restores.state', 1)
+
+
+def dumps_mark(mark: Mark) -> bytes:
+    """A mark's log line, newline included, held to the same check as every record read."""
+    record: dict[str, Any] = dict(mark.to_dict(MARK_VERSION))
+    problem = check_record(record)
+    if problem is not None:
+        raise ValueError(problem)
+    return _line(record)
+
+
+def dumps_record(record: Review | Mark) -> bytes:
+    """The log line of a review or a mark."""
+    return dumps_mark(record) if isinstance(record, Mark) else dumps_review(record)
+
+
 def checked(review: Review) -> tuple[Review, bytes]:
     """A review about to be written, held to the same check as every record read (times put
     in the canonical form), and its log line, newline included. ValueError saying what is
     wrong if it is not a valid record: nothing is ever written that a reader would refuse."""
-    record = review.to_dict(LOG_VERSION)
+    record = review.to_dict(REVIEW_VERSION)
     state_times = (record["state"]["due"], record["state"]["last_review"])
     problem = check_record(record)
     if problem is not None:
@@ -157,10 +217,17 @@ def dumps_review(review: Review) -> bytes:
 
 def encode(review: Review) -> bytes:
     """The log line of a review read from a log, which passed `check_record` then."""
-    return _line(review.to_dict(LOG_VERSION))
+    return _line(review.to_dict(REVIEW_VERSION))
 
 
-def _line(record: ReviewDict) -> bytes:
+def encode_record(record: ReviewDict) -> bytes:
+    """The log line of a review or mark read from a log, which passed `check_record` then."""
+    if record.get("kind") in MARK_KINDS:
+        return _line(dict(record))
+    return encode(Review.from_dict(record))
+
+
+def _line(record: ReviewDict | dict[str, Any]) -> bytes:
     import json  # only when answers are saved, not on the way to the first card
 
     text = json.dumps(record, separators=(",", ":"))

@@ -1,8 +1,9 @@
 """The snapshot: a cache of every card's progress and of how much of each log it covers.
 
 ``snapshot-<machine>.json`` holds ``{"version": SNAPSHOT_VERSION, "logs": {name: {"offset": n,
-"crc": c, "stamp": s}}, "cards": {key: row}}``: it can always be rebuilt from the logs, so
-opening the store reads it and then only the bytes each log gained since.
+"crc": c, "stamp": s}}, "cards": {key: row}, "cancelled": [review id], "suspensions": {key:
+[time, id, suspended]}}``: it can always be rebuilt from the logs, so opening the store reads
+it and then only the bytes each log gained since.
 
 A log the snapshot covers is trusted only while it is provably the same: either its stamp
 (size, change times, inode) is exactly what it was when the snapshot read all of it, or the
@@ -19,15 +20,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from awsquiz.model import CardProgress
+from awsquiz.store.fold import Marks
 from awsquiz.store.logfiles import is_log_name
 from awsquiz.system import fastjson
 from awsquiz.system.files import atomic_write, sealed, unsealed
 
-SNAPSHOT_VERSION = 3  # 3: each log's checksum of every covered byte and its stamp; sealed
+SNAPSHOT_VERSION = 4  # 3: each log's checksum of every covered byte and its stamp; sealed; 4: marks
 _BLOCK = 1 << 20
 
 
-class Mark(NamedTuple):
+class Coverage(NamedTuple):
     """How much of one log a snapshot covers: bytes, their CRC-32, and the log's stamp when
     those bytes were the whole file (None when the file held more, or it is not known)."""
 
@@ -36,7 +38,7 @@ class Mark(NamedTuple):
     stamp: tuple[int, ...] | None
 
 
-Covered = dict[str, Mark]
+Covered = dict[str, Coverage]
 
 
 def stamp_of(stat: os.stat_result) -> tuple[int, ...]:
@@ -44,7 +46,7 @@ def stamp_of(stat: os.stat_result) -> tuple[int, ...]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
 
 
-def read_snapshot(path: Path) -> tuple[Covered, dict[str, CardProgress]] | None:
+def read_snapshot(path: Path) -> tuple[Covered, dict[str, CardProgress], Marks] | None:
     """The logs covered and the cards of a snapshot; None if there is none this version can
     use (missing, unreadable, damaged, of another version)."""
     try:
@@ -60,7 +62,9 @@ def read_snapshot(path: Path) -> tuple[Covered, dict[str, CardProgress]] | None:
         return None
 
 
-def write_snapshot(path: Path, logs: Covered, progress: dict[str, CardProgress]) -> None:
+def write_snapshot(
+    path: Path, logs: Covered, progress: dict[str, CardProgress], marks: Marks
+) -> None:
     document = {
         "version": SNAPSHOT_VERSION,
         "logs": {
@@ -69,6 +73,8 @@ def write_snapshot(path: Path, logs: Covered, progress: dict[str, CardProgress])
             for name, mark in sorted(logs.items())
         },
         "cards": {key: card.to_row() for key, card in progress.items()},
+        "cancelled": sorted(marks.cancelled),
+        "suspensions": {key: list(stamp) for key, stamp in marks.suspensions.items()},
     }
     atomic_write(path, sealed(fastjson.dumps(document)))  # a cache, read back by fastjson
 
@@ -107,7 +113,7 @@ def is_stale(covered: Covered, logs: list[Path]) -> bool:
     return False
 
 
-def _mark(entry: object) -> Mark:
+def _mark(entry: object) -> Coverage:
     if type(entry) is not dict:
         raise ValueError("not a log entry")
     offset, crc, stamp = entry.get("offset"), entry.get("crc"), entry.get("stamp")
@@ -117,10 +123,10 @@ def _mark(entry: object) -> Mark:
         type(stamp) is not list or len(stamp) != 5 or any(type(n) is not int for n in stamp)
     ):
         raise ValueError("bad stamp")
-    return Mark(offset, crc, tuple(stamp) if stamp is not None else None)
+    return Coverage(offset, crc, tuple(stamp) if stamp is not None else None)
 
 
-def _snapshot_shape(data: object) -> tuple[Covered, dict[str, CardProgress]]:
+def _snapshot_shape(data: object) -> tuple[Covered, dict[str, CardProgress], Marks]:
     """The logs and cards of a snapshot; ValueError if it is not one this version wrote."""
     if type(data) is not dict or data.get("version") != SNAPSHOT_VERSION:
         raise ValueError("not a snapshot of this version")
@@ -137,4 +143,23 @@ def _snapshot_shape(data: object) -> tuple[Covered, dict[str, CardProgress]]:
         cards = {key: from_row(row) for key, row in raw_cards.items()}
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError("bad card") from exc
-    return logs, cards
+    return logs, cards, _marks_shape(data.get("cancelled"), data.get("suspensions"))
+
+
+def _marks_shape(cancelled: object, suspensions: object) -> Marks:
+    if type(cancelled) is not list or any(type(rid) is not str for rid in cancelled):
+        raise ValueError("bad cancelled reviews")
+    if type(suspensions) is not dict:
+        raise ValueError("bad suspensions")
+    marks = Marks(set(cancelled))
+    for key, stamp in suspensions.items():
+        if (
+            type(stamp) is not list
+            or len(stamp) != 3
+            or type(stamp[0]) is not str
+            or type(stamp[1]) is not str
+            or type(stamp[2]) is not bool
+        ):
+            raise ValueError(f"bad suspension {key!r}")
+        marks.suspensions[key] = (stamp[0], stamp[1], stamp[2])
+    return marks

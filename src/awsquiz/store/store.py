@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Answered, CardProgress, Review
-from awsquiz.store.fold import Fold, fold_review
+from awsquiz.model import Answered, CardProgress, Mark, Review
+from awsquiz.store.fold import Fold, Marks, fold_record
 from awsquiz.store.logfiles import (
     Warn,
     ignore,
@@ -25,11 +25,17 @@ from awsquiz.store.logfiles import (
     machine_name,
     unlock,
 )
-from awsquiz.store.reading import read_history, read_reviews, record_chunks
-from awsquiz.store.records import checked, encode
+from awsquiz.store.reading import (
+    read_history,
+    read_records,
+    read_reviews,
+    record_chunks,
+    to_records,
+)
+from awsquiz.store.records import checked, dumps_mark, encode_record
 from awsquiz.store.snapshot import (
+    Coverage,
     Covered,
-    Mark,
     is_stale,
     read_snapshot,
     stamp_of,
@@ -41,7 +47,7 @@ from awsquiz.system.files import fsync_dir, write_all
 MIN_FREE_BYTES = 1 << 20
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
-_NOTHING = Mark(0, 0, None)
+_NOTHING = Coverage(0, 0, None)
 
 
 def _stamp(path: Path) -> tuple[int, ...] | None:
@@ -65,7 +71,8 @@ class Store:
         self._warn = warn
         self._warned: set[str] = set()
         self.progress: dict[str, CardProgress] = {}
-        # log file name -> how much of it progress covers (snapshot.Mark)
+        self.marks = Marks()  # cancelled reviews and suspensions
+        # log file name -> how much of it progress covers (snapshot.Coverage)
         self._logs: Covered = {}
         self._loaded = False  # whether _logs and progress hold a usable snapshot
         self.rebuilt = False  # whether the last open/catch-up had to replay every log
@@ -132,7 +139,7 @@ class Store:
     def _load_snapshot(self) -> None:
         snapshot = read_snapshot(self.snapshot_path)
         if snapshot is not None:
-            self._logs, self.progress = snapshot
+            self._logs, self.progress, self.marks = snapshot
             self._loaded = True
 
     def catch_up(self) -> None:
@@ -144,10 +151,12 @@ class Store:
         if self.rebuilt:
             progress: dict[str, CardProgress] = {}
             known: Covered = {}
+            marks = Marks()
         else:
             progress = dict(self.progress)
             known = dict(self._logs)
-        folding = Fold()
+            marks = self.marks.copy()
+        folding = Fold(marks.cancelled)
         for path in logs:
             mark = known.get(path.name, _NOTHING)
             if mark.stamp is not None and _stamp(path) == mark.stamp:
@@ -156,13 +165,17 @@ class Store:
             # record: memory stays flat however long the history.
             for chunk in record_chunks(path, self.warn, mark.offset, mark.crc):
                 folding.add(chunk.records)
-                mark = Mark(chunk.end, chunk.crc, chunk.stamp)
+                mark = Coverage(chunk.end, chunk.crc, chunk.stamp)
             known[path.name] = mark
-        folding.into(progress)
+        folding.into(progress, marks)
         if self.rebuilt:
             # Reviews this process appended are in its log, so nothing in memory is lost.
             self.progress.clear()
+        else:
+            for key in self.progress.keys() - progress.keys():
+                del self.progress[key]  # an undo read from a log took the card back to new
         self.progress.update(progress)
+        self.marks = marks
         self._logs = known
         self._loaded = True
 
@@ -194,18 +207,22 @@ class Store:
             fsync_dir(self.folder)
             return fd
 
-    def append(self, review: Review) -> None:
-        """Save one answer: one line appended to this machine's log and fsynced, in time that
-        does not depend on the length of the history."""
+    def append(self, review: Review | Mark) -> None:
+        """Save one answer (or mark): one line appended to this machine's log and fsynced, in
+        time that does not depend on the length of the history."""
         self.append_many([review])
 
-    def append_many(self, reviews: Iterable[Review]) -> int:
-        """Save several answers with one write and one fsync; returns how many."""
-        items: list[Review] = []
+    def append_many(self, reviews: Iterable[Review | Mark]) -> int:
+        """Save several answers or marks with one write and one fsync; returns how many."""
+        items: list[Review | Mark] = []
         lines: list[bytes] = []
         for review in reviews:
             try:
-                item, line = checked(review)
+                if isinstance(review, Mark):
+                    item: Review | Mark = review
+                    line = dumps_mark(review)
+                else:
+                    item, line = checked(review)
             except ValueError as exc:
                 raise AwsquizError(
                     f"{self.log_path}: answer to {review.key!r} not saved: {exc}",
@@ -245,7 +262,7 @@ class Store:
         finally:
             os.close(fd)
         for review in items:
-            fold_review(self.progress, review)
+            fold_record(self.progress, self.marks, review)
         return len(items)
 
     def _covered_own(self, before: os.stat_result, after: os.stat_result, data: bytes) -> None:
@@ -254,14 +271,14 @@ class Store:
         the log again."""
         mark = self._logs.get(self.log_path.name)
         if mark is None and before.st_size == 0:
-            mark = Mark(0, 0, stamp_of(before))  # created by this append: all of it is ours
+            mark = Coverage(0, 0, stamp_of(before))  # created by this append: all of it is ours
         if (
             self._loaded
             and mark is not None
             and mark.stamp == stamp_of(before)
             and after.st_size == before.st_size + len(data)
         ):
-            self._logs[self.log_path.name] = Mark(
+            self._logs[self.log_path.name] = Coverage(
                 after.st_size, zlib.crc32(data, mark.crc), stamp_of(after)
             )
 
@@ -276,13 +293,18 @@ class Store:
             raise error from exc
 
     def _write_snapshot(self) -> None:
-        write_snapshot(self.snapshot_path, self._logs, self.progress)
+        write_snapshot(self.snapshot_path, self._logs, self.progress, self.marks)
 
     # -- reading everything ----------------------------------------------------------------
 
     def reviews(self) -> list[Review]:
-        """Every review in every log, deduplicated by id, sorted by (time, id)."""
+        """Every review in every log, deduplicated by id, sorted by (time, id), cancelled
+        ones included (`marks.cancelled` names them)."""
         return read_reviews(log_files(self.folder), self.warn)
+
+    def records(self) -> list[Review | Mark]:
+        """Every review and mark in every log, deduplicated by id, sorted by (time, id)."""
+        return to_records(read_records(log_files(self.folder), self.warn).values())
 
     def history(self) -> list[Answered]:
         """Every review in every log, deduplicated and in time order, in compact form: a long
@@ -290,16 +312,15 @@ class Store:
         return read_history(log_files(self.folder), self.warn)
 
     def export_lines(self) -> list[bytes]:
-        """Every review in every log as its log line (deduplicated by id, sorted by time and
-        id), read a chunk at a time: only the lines are held, not a Review per answer."""
-        from awsquiz.model import Review
-
+        """Every review and mark in every log as its log line (deduplicated by id, sorted by
+        time and id), read a chunk at a time: only the lines are held, not a Review per
+        answer."""
         rows: dict[str, tuple[str, str, bytes]] = {}
         for path in log_files(self.folder):
             for chunk in record_chunks(path, self.warn):
                 for record in chunk.records:
                     if record["id"] not in rows:
-                        line = encode(Review.from_dict(record))
+                        line = encode_record(record)
                         rows[record["id"]] = (record["time"], record["id"], line)
         ordered = sorted(rows.values())
         rows.clear()

@@ -71,6 +71,7 @@ class ReviewTerminal(RichTerminal):
         title = "Review done" if not summary.left else "Review stopped"
         self.summary_panel(lines, title, summary.answered)
         self.listed("still missed", summary.left, "go on with: awsquiz review")
+        self.listed("suspended", summary.suspended, "bring one back: awsquiz unsuspend DECK/ID")
         if summary.leeches:
             self.out.print(
                 Text.assemble(

@@ -62,6 +62,9 @@ class RichTerminal:
     def show_problem(self, message: str) -> None:
         self.out.print(Text(f"  {inert(message)}", style="yellow"))
 
+    def show_note(self, message: str) -> None:
+        self.out.print(Text(f"  {inert(message)}", style="magenta"))
+
     # Output ---------------------------------------------------------------------------------
 
     def show_question(self, turn: Turn) -> None:
@@ -201,6 +204,7 @@ class RichTerminal:
             "skipped", summary.skipped,
             "no longer in their deck files (edited during the session); run awsquiz check",
         )
+        self.listed("suspended", summary.suspended, "bring one back: awsquiz unsuspend DECK/ID")
 
     def summary_panel(self, lines: Text, title: str, answered: int) -> None:
         # A Text title: a str one is read as markup, which loads Rich's emoji table.

@@ -257,11 +257,20 @@ def _weak_tags(report: StatsReport, term: Console) -> None:
     table.add_column("tag", overflow="fold", style="cyan")
     table.add_column("retention", justify="right", no_wrap=True)
     table.add_column("answers", justify="right", no_wrap=True)
+    table.add_column("drill", overflow="fold", style="dim")
     for tag in report.weak_tags:
         table.add_row(
-            Text(inert(tag.tag)), Text(percent(tag.retention)), Text(plural(tag.reviews, "answer"))
+            Text(inert(tag.tag)), Text(percent(tag.retention)), Text(plural(tag.reviews, "answer")),
+            Text(f"awsquiz study --all --tag {_shell_word(inert(tag.tag))}"),
         )
     term.print(table)
+
+
+def _shell_word(text: str) -> str:
+    """A tag as one word a shell reads back as it is."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _confusions(report: StatsReport, term: Console) -> None:

@@ -39,9 +39,15 @@ def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = 
     if not rows:
         print("No decks found. Add a folder of YAML decks with --decks DIR.", file=out)
         return
-    headers = ["deck", "title", "cards", "new", "learning", "due", "mastered", "last studied"]
+    headers = [
+        "deck", "title", "cards", "new", "learning", "due", "mastered", "suspended",
+        "last studied",
+    ]
     body = [
-        [r.id, r.title, r.cards, r.new, r.learning, r.due, r.mastered, ago(r.last_studied, now)]
+        [
+            r.id, r.title, r.cards, r.new, r.learning, r.due, r.mastered, r.suspended,
+            ago(r.last_studied, now),
+        ]
         for r in rows
     ]
     if not is_terminal(out):
@@ -58,7 +64,7 @@ def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = 
     numbers = [h for i, h in enumerate(headers) if i != 1]
     kept = fit_columns(
         numbers, [[c for i, c in enumerate(row) if i != 1] for row in cells], term.width,
-        gap=2, drop=("last studied", "mastered", "learning"),
+        gap=2, drop=("last studied", "suspended", "mastered", "learning"),
     )
     shown = [headers.index(numbers[i]) for i in kept]
     used = sum(max(len(headers[i]), *(len(row[i]) for row in cells)) + 2 for i in shown)
@@ -68,7 +74,7 @@ def show_decks(rows: Sequence[DeckSummary], now: datetime, out: TextIO | None = 
     for index in shown:
         table.add_column(
             headers[index],
-            justify="right" if 2 <= index <= 6 else "left",
+            justify="right" if 2 <= index <= 7 else "left",
             no_wrap=index != 1,
             overflow="fold" if index == 1 else "ellipsis",
         )
@@ -110,6 +116,17 @@ def show_cards(cards: Sequence[Card], out: TextIO | None = None) -> None:
     term = console(out)
     term.print(table)
     term.print(Text(plural(len(cards), "card"), style="dim"))
+
+
+def show_tags(counts: dict[str, int], out: TextIO | None = None) -> None:
+    """`cards --tags`: each tag with its card count, and how to study it."""
+    out = out or sys.stdout
+    if not counts:
+        print("No card has a tag.", file=out)
+        return
+    body = [[tag, count] for tag, count in counts.items()]
+    print(plain_table(["tag", "cards"], body), file=out)
+    print("\nstudy one with: awsquiz study --tag TAG", file=out)
 
 
 def show_check(report: CheckReport, out: TextIO | None = None) -> None:

@@ -8,6 +8,7 @@ from awsquiz.cli.commands import (  # noqa: F401 - imported to register the comm
     convert,
     decks,
     exam,
+    marks,
     optimize,
     progress,
     review,

@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from awsquiz.cli.app import DeckArgs, DecksOpt, ProgressOpt, SeedOpt, app, where
+from awsquiz.cli.app import DeckArgs, DecksOpt, ProgressOpt, SeedOpt, TagOpt, app, where
 from awsquiz.cli.startup import collect_from_first_answer
 
 
@@ -27,6 +27,7 @@ def exam_command(
         int, typer.Option("--pass", metavar="P", help="Pass mark, percent right.")
     ] = 70,
     seed: SeedOpt = None,
+    tag: TagOpt = None,
     decks: DecksOpt = None,
     progress: ProgressOpt = None,
 ) -> None:
@@ -49,4 +50,5 @@ def exam_command(
         minutes=minutes,
         pass_mark=pass_mark,
         seed=seed,
+        tags=tag or [],
     )

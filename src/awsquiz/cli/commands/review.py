@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from awsquiz.cli.app import DeckArgs, DecksOpt, ProgressOpt, SeedOpt, app, where
+from awsquiz.cli.app import DeckArgs, DecksOpt, ProgressOpt, SeedOpt, TagOpt, app, where
 from awsquiz.cli.startup import collect_from_first_answer
 
 
@@ -27,6 +27,7 @@ def review_command(
         bool, typer.Option("--json", help="With --list: print JSON for scripts.")
     ] = False,
     seed: SeedOpt = None,
+    tag: TagOpt = None,
     decks: DecksOpt = None,
     progress: ProgressOpt = None,
 ) -> None:
@@ -48,10 +49,10 @@ def review_command(
         from awsquiz.ui.review import show_missed
 
         now = paths.now()
-        rows = list_missed(places, deck or [], now, window)
+        rows = list_missed(places, deck or [], now, window, tag or [])
         show_missed(rows, now, since=window, json_output=json_output)
         return
     from awsquiz.ui.review import ReviewTerminal
 
     terminal = collect_from_first_answer(ReviewTerminal())
-    run_review(places, deck or [], terminal, since=window, seed=seed)
+    run_review(places, deck or [], terminal, since=window, seed=seed, tags=tag or [])

@@ -2,13 +2,14 @@
 
 
 
-from awsquiz.cli.app import DeckArgs, DecksOpt, JsonOpt, ProgressOpt, app, where
+from awsquiz.cli.app import DeckArgs, DecksOpt, JsonOpt, ProgressOpt, TagOpt, app, where
 
 
 @app.command("stats")
 def stats_command(
     deck: DeckArgs = None,
     json_output: JsonOpt = False,
+    tag: TagOpt = None,
     decks: DecksOpt = None,
     progress: ProgressOpt = None,
 ) -> None:
@@ -28,7 +29,7 @@ def stats_command(
     from awsquiz.ui.stats import show_stats
     from awsquiz.ui.tables import print_json
 
-    report = gather(where(decks, progress), deck or [], paths.now())
+    report = gather(where(decks, progress), deck or [], paths.now(), tag or [])
     if json_output:
         print_json(report.to_dict())
     else:

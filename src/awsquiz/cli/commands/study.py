@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from awsquiz.cli.app import DeckArgs, DecksOpt, ProgressOpt, SeedOpt, app, where
+from awsquiz.cli.app import DeckArgs, DecksOpt, ProgressOpt, SeedOpt, TagOpt, app, where
 from awsquiz.cli.startup import collect_from_first_answer
 
 
@@ -30,6 +30,7 @@ def study_command(
         bool, typer.Option("--all", help="Also study cards that are not due yet.")
     ] = False,
     seed: SeedOpt = None,
+    tag: TagOpt = None,
     retention: Annotated[
         Optional[float],  # noqa: UP045
         typer.Option(
@@ -60,5 +61,6 @@ def study_command(
         limit=limit,
         include_all=all_cards,
         seed=seed,
+        tags=tag or [],
         retention=retention,
     )
