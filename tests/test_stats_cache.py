@@ -257,3 +257,21 @@ def test_a_torn_line_is_told_every_time(isolated: Path, deck_dir: Path) -> None:
         report = gather(where, [], NOW)
         assert report.activity.reviews == 33
     assert len(said) == 2 and "incomplete answer" in said[0]
+
+
+def test_an_undo_and_a_suspension(isolated: Path, deck_dir: Path) -> None:
+    from awsquiz.model import Mark
+    from awsquiz.model.mark import MarkKind
+
+    store = _fill(isolated, 60)
+    where = Where(deck_dirs=[deck_dir])
+    before = Store.open(isolated, machine="test").progress.get("u/x")
+    store.append(_review(700, "u/x", 61 * 24 * 60 - 30, 3, 2, 9.0, 1))
+    same(where, NOW)
+    store.append(Mark("m1", "t", "a", iso(NOW - timedelta(minutes=20)), MarkKind.SUSPEND))
+    same(where, NOW)
+    assert how(isolated, NOW) == "cached"
+    store.append(Mark("m2", "u", "x", iso(NOW - timedelta(minutes=10)), MarkKind.UNDO,
+                      undoes=f"{700:024x}", restores=before))
+    same(where, NOW)  # the undone answer counts nowhere
+    assert gather(where, [], NOW).activity.reviews == 60
