@@ -278,3 +278,40 @@ def append_times_apart(progress: Path, count: int = 40) -> list[float]:
 
 def median_ms(values: Sequence[float]) -> float:
     return statistics.median(values) * 1000
+
+
+# -- stats: one new answer, and importing a long history --------------------------------------
+
+
+def append_one(progress: Path, n: int) -> None:
+    """In a child process: one more answer in `progress`, `n` seconds after 08:30 on the
+    benchmark's day (each later than the last, as a learner's are)."""
+    code = (
+        "import sys; from awsquiz.model import CardState, Rating, Review; "
+        "from awsquiz.store.logfiles import new_review_id; from awsquiz.store.store import Store; "
+        "n = int(sys.argv[2]); t = f'2026-11-28T08:{30 + n // 60:02d}:{n % 60:02d}.000000+00:00'; "
+        "s = CardState(2, None, 12.5, 5.1, '2026-12-10T09:00:00.000000+00:00', t, 4, 0); "
+        "Store.open(sys.argv[1], machine='bench').append(Review(id=new_review_id(), "
+        "deck='bench-01', card='choice-00200', time=t, rating=Rating.GOOD, right=True, "
+        "picked=('x',), ms=4000, state=s))"
+    )
+    subprocess.run([PY, "-c", code, str(progress), str(n)], check=True)
+
+
+def import_sample(source: Path) -> Sample:
+    """In a child process: every review of the log `source`, imported into an empty progress
+    folder through the store (`Store.append_many` a megabyte of lines at a time, then the
+    snapshot), as an import from another program would; its time and peak memory."""
+    target = Path(tempfile.mkdtemp(prefix="awsquiz-bench-import-"))
+    code = (
+        "import sys; from awsquiz.model import Review; "
+        "from awsquiz.store.reading import record_chunks; from awsquiz.store.store import Store; "
+        "store = Store.open(sys.argv[2], machine='import')\n"
+        "for records, *_ in record_chunks(__import__('pathlib').Path(sys.argv[1]), print):\n"
+        "    store.append_many(Review.from_dict(r) for r in records)\n"
+        "store.save_snapshot()"
+    )
+    try:
+        return run([PY, "-c", code, str(source), str(target)])
+    finally:
+        shutil.rmtree(target, ignore_errors=True)

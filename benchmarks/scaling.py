@@ -29,6 +29,7 @@ DECKS = 20
 CARD_SIZES = (1_000, 10_000, 100_000)
 REVIEW_SIZES = (10_000, 100_000, 1_000_000)
 TIMEOUT = 300.0  # seconds for one command before it is reported as too slow
+KEPT = "## `stats` side by side"  # RESULTS.md from this heading on is kept as it is
 
 
 def dataset(cards: int, reviews: int, root: Path, log) -> harness.Dataset:  # type: ignore[no-untyped-def]
@@ -200,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     text = "\n".join(lines)
+    try:  # what follows KEPT in the file was written by hand: it stays
+        old = args.out.read_text(encoding="utf-8")
+        if KEPT in old:
+            text += "\n" + old[old.index(KEPT):]
+    except OSError:
+        pass
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from awsquiz.model import Deck, DeckIndex, LoadResult, Problem
+from awsquiz.model import Deck, DeckFacts, DeckIndex, LoadResult, Problem
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
 
@@ -103,6 +103,41 @@ def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]
         raise TypeError("not an index entry")
     siblings = tuple(tuple(line.split("\t")) for line in groups.split("\n")) if groups else ()
     return DeckIndex(deck_id, raw["title"], raw["path"], keys, order, siblings), problems
+
+
+def load_facts(index: DeckIndex) -> DeckFacts | None:
+    """The facts `awsquiz stats` needs of an indexed deck (`DeckFacts`), from their own cache
+    entry while the file is unchanged: no card is built. None if the deck no longer loads."""
+    path = Path(index.path)
+    facts_file = entry_file(path).with_suffix(".facts.json")
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    entry = _read_entry(facts_file)
+    if (
+        entry is not None
+        and entry.get("path") == str(path)
+        and entry.get("size") == stat.st_size
+        and entry.get("mtime_ns") == stat.st_mtime_ns
+    ):
+        try:
+            keys = entry["keys"]
+            return DeckFacts(entry["id"], entry["title"], tuple(keys.split("\n")) if keys else (),
+                             entry["tags"], entry["choices"])
+        except (KeyError, TypeError, AttributeError):
+            pass  # a damaged entry: made again
+    deck, _ = load_pair(path)
+    if deck is None:
+        return None
+    facts = DeckFacts.of(deck)
+    if S_ISREG(stat.st_mode):
+        write_cache(facts_file, fastjson.dumps({
+            "version": _cache_version(), "path": str(path), "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns, "id": facts.id, "title": facts.title,
+            "keys": "\n".join(facts.keys), "tags": facts.tags, "choices": facts.choices,
+        }))
+    return facts
 
 
 def load_cached(path: Path) -> LoadResult:

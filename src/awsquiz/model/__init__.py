@@ -4,7 +4,7 @@ One small module per concept; the names are gathered here for `from awsquiz.mode
 """
 
 from awsquiz.model.card import Card, CardDict, CardType
-from awsquiz.model.deck import Deck, DeckDict, DeckIndex
+from awsquiz.model.deck import Deck, DeckDict, DeckFacts, DeckIndex
 from awsquiz.model.glance import Glance, glances
 from awsquiz.model.mark import MARK_KINDS, Mark, MarkDict, MarkKind
 from awsquiz.model.problem import LoadResult, Problem, Severity
@@ -15,7 +15,7 @@ from awsquiz.model.state import CardState, State, StateDict
 
 __all__ = [
     "RATINGS", "Answered", "Card", "CardDict", "CardProgress", "CardState", "CardType", "Deck",
-    "DeckDict", "DeckIndex", "Glance", "LoadResult", "MARK_KINDS", "Mark", "MarkDict",
-    "MarkKind", "Problem", "ProgressDict", "Rating",
+    "DeckDict", "DeckFacts", "DeckIndex", "Glance", "LoadResult", "MARK_KINDS", "Mark",
+    "MarkDict", "MarkKind", "Problem", "ProgressDict", "Rating",
     "Review", "ReviewDict", "Severity", "State", "StateDict", "glances",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypedDict, TypeVar
 
@@ -62,6 +62,26 @@ class Deck:
             order=data.get("order"),
         )
 
+
+
+@dataclass(frozen=True)
+class DeckFacts:
+    """What `awsquiz stats` needs of a deck besides its index entry: each card's tags, and
+    the choices and answers of every card with choices (by key)."""
+
+    id: str
+    title: str
+    keys: Sequence[str]
+    tags: Sequence[Sequence[str]]  # per card, in the order of `keys`
+    choices: Mapping[str, Sequence[Sequence[str]]]  # key -> (choices, answers)
+
+    @staticmethod
+    def of(deck: Deck) -> DeckFacts:
+        return DeckFacts(
+            deck.id, deck.title, tuple(card.key for card in deck.cards),
+            tuple(card.tags for card in deck.cards),
+            {card.key: (card.choices, card.answers) for card in deck.cards if card.choices},
+        )
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from awsquiz.model.exam_result import ExamResult
 from awsquiz.model.state import LEARNING_STATES, REVIEW_STATE
 from awsquiz.scheduling.scheduler import Scheduler
 from awsquiz.session.overview import MASTERED_DAYS
-from awsquiz.session.rounds import is_leech
 from awsquiz.session.stats_report import (
     MIN_TAG_REVIEWS,
     Activity,
@@ -198,6 +197,8 @@ class _Cards:
         self.recall_count = 0
 
     def row(self, deck: Deck, progress: Mapping[str, CardProgress], tally: _Tally) -> DeckStats:
+        from awsquiz.session.rounds import is_leech  # not on the way of a warm `stats`
+
         new = learning = young = mature = missed = leeches = studied = 0
         recall = 0.0
         for card in deck.cards:
@@ -287,9 +288,8 @@ def build_report(
     )
 
 
-def _orphans(
-    progress: Mapping[str, CardProgress], known: set[str], scope: set[str] | None
-) -> Orphans:
+def _orphans(progress: Iterable[str], known: set[str], scope: set[str] | None) -> Orphans:
+    """The cards with progress (keys, or a mapping by key) that no deck has."""
     by_deck: Counter[str] = Counter()
     for key in progress:
         if key not in known:

@@ -18,15 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from awsquiz.model import Glance, glances
-from awsquiz.store.logfiles import Warn, is_log_name
+from awsquiz.store.logfiles import Stamps, Warn
+from awsquiz.store.logfiles import log_stamps as log_stamps  # where callers found it
 from awsquiz.store.store import Store
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
 
 VERSION = 5  # 4: a seventh field, whether the last answer was wrong; 5: the suspended cards
-
-# Log file name -> [size, mtime_ns, ctime_ns] (ctime: a log made unreadable is noticed)
-Stamps = dict[str, list[int]]
 
 # The cache's rows become Glances without a Python call per card (there may be 10,000).
 _as_glance = functools.partial(tuple.__new__, Glance)
@@ -92,20 +90,6 @@ def remember(store: Store, stamps: Stamps | None) -> None:
     later), so the next command need not open it."""
     if stamps is not None and not store.warned:
         _write(store.folder, stamps, glances(store.progress), store.marks.suspended)
-
-
-def log_stamps(folder: Path) -> Stamps | None:
-    """The stamps of every review log, or None if the folder cannot be listed."""
-    stamps: Stamps = {}
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if is_log_name(entry.name) and entry.is_file():
-                    stat = entry.stat()
-                    stamps[entry.name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
-    except OSError:
-        return None
-    return stamps
 
 
 def _cache_file(folder: Path) -> Path:

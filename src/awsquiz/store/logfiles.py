@@ -23,6 +23,8 @@ LOG_GLOB = "reviews-*.jsonl"
 _LOG_PREFIX, _LOG_SUFFIX = "reviews-", ".jsonl"
 
 Warn = Callable[[str], None]
+# Log file name -> [size, mtime_ns, ctime_ns] (ctime: a log made unreadable is noticed)
+Stamps = dict[str, list[int]]
 
 
 def ignore(message: str) -> None:
@@ -70,6 +72,21 @@ def log_files(folder: Path) -> list[Path]:
         return sorted(p for p in (folder / name for name in names) if p.is_file())
     except OSError as exc:
         raise io_error(folder, "could not list the progress folder", exc) from exc
+
+
+def log_stamps(folder: Path) -> Stamps | None:
+    """The stamps of every review log, or None if the folder cannot be listed: while they
+    are unchanged, so is everything the logs add up to."""
+    stamps: Stamps = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if is_log_name(entry.name) and entry.is_file():
+                    stat = entry.stat()
+                    stamps[entry.name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+    except OSError:
+        return None
+    return stamps
 
 
 def read_from(path: Path, offset: int) -> bytes:

@@ -1,0 +1,365 @@
+"""The figures of `awsquiz stats` (`model.figures.Figures`), cached in the user cache folder
+and kept up with the review logs by reading only what they gained.
+
+Like the glance cache, the cache is keyed by each log's size and change times: while no log
+changed, it is read as it is. When logs grew, only the bytes after what it covers are read
+(each log's offset, the CRC-32 of every byte before it and its stamp, as the snapshot keeps
+them, tell a log that grew from one edited or rewritten). Anything else (no cache, a damaged
+one, another version, a log rewritten or gone, a review that is not after its card's newest,
+an id seen before) means the figures are built again from every log, a megabyte at a time;
+only a history whose logs are not each in time order is read whole and sorted first. The
+answer is always the one a full read of the history gives.
+
+One cache per progress folder and UTC offset (the offset decides local days), in three files:
+the figures (JSON, behind a checksum), the last days' retention per card (`recent`, read only
+when the report needs it) and the sorted 64-bit hashes of every review id (read only to grow).
+"""
+
+from __future__ import annotations
+
+import heapq
+import operator
+import os
+import zlib
+from array import array
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from awsquiz.model import MARK_KINDS
+from awsquiz.model.figures import Figures
+from awsquiz.model.review import ReviewDict
+from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps
+from awsquiz.store.reading import record_chunks
+from awsquiz.store.snapshot import Coverage, is_stale
+from awsquiz.system import fastjson, paths
+from awsquiz.system.files import write_cache
+
+VERSION = 3  # 3: logs covered as the snapshot covers them (a CRC-32 of every byte)
+_MASK = (1 << 64) - 1
+
+# log name -> [offset read up to, CRC-32 of those bytes, the log's stamp if they were all of
+# it, else None], as the snapshot keeps them (`store.snapshot.Mark`)
+Covered = dict[str, list[Any]]
+
+
+class Cached:
+    """The figures, how they were had ("cached", "grown", "built" or "sorted": see the
+    module's docstring), the logs' stamps they cover, the token of the cache that now holds
+    them (None: not cached) and of the one they grew from, and their `recent` tallies."""
+
+    def __init__(
+        self, figures: Figures, how: str, recent: Callable[[], dict[int, dict[str, list[int]]]],
+        *, stamps: Stamps | None = None, token: str | None = None, before: str | None = None,
+    ) -> None:
+        self.figures = figures
+        self.how = how
+        self._recent = recent
+        self.stamps = stamps
+        self.token = token
+        self.before = before
+
+    def recent(self) -> dict[int, dict[str, list[int]]]:
+        return self._recent()
+
+
+def load(folder: Path, offset_seconds: int, warn: Warn) -> Cached:
+    """The figures of every review log in `folder` (see the module's docstring)."""
+    stamps = log_stamps(folder)
+    files = _files(folder, offset_seconds)
+    main = _read_main(files[0], folder, offset_seconds)
+    if main is not None and stamps is not None and main["stamps"] == stamps:
+        try:
+            figures = Figures.from_doc(main["figures"])
+        except (ValueError, KeyError, TypeError, IndexError):
+            figures = None
+        if figures is not None:
+            token = main["token"]
+
+            def read_recent() -> dict[int, dict[str, list[int]]]:
+                found = _read_recent(files[1], token)
+                if found is None:  # missing or damaged: the figures are built again
+                    found = _Builder(folder, offset_seconds, warn).run(None, files)[0].recent
+                return found
+
+            return Cached(figures, "cached", read_recent, stamps=stamps, token=token,
+                          before=token)
+    builder = _Builder(folder, offset_seconds, warn)
+    figures, covered, hashes = builder.run(main, files)
+    figures.settle()
+    token = None
+    if stamps is not None and not builder.unsettled and not builder.warned:
+        token = _write(files, folder, stamps, figures, covered, hashes)
+    recent = figures.recent
+    before = main["token"] if main is not None and builder.how == "grown" else None
+    return Cached(figures, builder.how, lambda: recent, stamps=stamps, token=token,
+                  before=before)
+
+
+def _files(folder: Path, offset: int) -> tuple[Path, Path, Path]:
+    sign = "+" if offset >= 0 else "-"
+    name = f"{paths.cache_name(folder)}{sign}{abs(offset)}"
+    base = paths.cache_dir() / "stats"
+    return base / f"{name}.json", base / f"{name}.recent.json", base / f"{name}.ids"
+
+
+def id_hash(review_id: str) -> int:
+    """64 bits of a review id: ids are random hex, so its last 16 digits; any other id is
+    hashed. Two ids with one hash only cost time (the history is read whole and sorted)."""
+    try:
+        return int(review_id[-16:], 16) & _MASK
+    except ValueError:
+        import hashlib
+
+        digest = hashlib.blake2b(review_id.encode("utf-8", "surrogatepass"), digest_size=8)
+        return int.from_bytes(digest.digest(), "big")
+
+
+# -- building ------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Figures from a cache that may be grown, or from every log."""
+
+    def __init__(self, folder: Path, offset: int, warn: Warn) -> None:
+        self.folder = folder
+        self.offset = offset
+        self._warn = warn
+        self.warned = False  # figures read with a warning are not cached: it is given again
+        self._said: set[str] = set()
+        self.how = "built"
+        # A complete last line without its newline yet is used but not counted as read, so
+        # figures that hold it are not cached (the next read would meet it again).
+        self.unsettled = False
+
+    def warn(self, message: str) -> None:
+        self.warned = True
+        if message not in self._said:  # once, though a log may be read again
+            self._said.add(message)
+            self._warn(message)
+
+    def run(
+        self, main: dict[str, Any] | None, files: tuple[Path, Path, Path]
+    ) -> tuple[Figures, Covered, array[int]]:
+        logs = log_files(self.folder)
+        grown = self._grow(main, files, logs) if main is not None else None
+        if grown is not None:
+            self.how = "grown"
+            return grown
+        figures = Figures(self.offset)
+        covered: Covered = {path.name: [0, 0, None] for path in logs}
+        hashes: array[int] = array("Q")
+        self._feed(figures, logs, covered, hashes.append)
+        ordered = sorted(hashes)
+        if figures.broken or any(map(operator.eq, ordered, islice(ordered, 1, None))):
+            return self._sorted(logs)
+        return figures, covered, array("Q", ordered)
+
+    def _grow(
+        self, main: dict[str, Any], files: tuple[Path, Path, Path], logs: list[Path]
+    ) -> tuple[Figures, Covered, array[int]] | None:
+        """The cached figures with what the logs gained, or None to build them again."""
+        token = main["token"]
+        recent = _read_recent(files[1], token)
+        known = _read_ids(files[2], token)
+        if recent is None or known is None:
+            return None
+        try:
+            covered: Covered = {name: list(entry) for name, entry in main["logs"].items()}
+            figures = Figures.from_doc(main["figures"], recent)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None
+        try:
+            marks = {name: Coverage(int(offset), int(crc), None if stamp is None else tuple(stamp))
+                     for name, (offset, crc, stamp) in covered.items()}
+        except (ValueError, TypeError):
+            return None
+        if is_stale(marks, logs):
+            return None  # a log gone, rewritten, edited or replaced
+        for path in logs:
+            covered.setdefault(path.name, [0, 0, None])
+        new: list[int] = []
+        seen: set[int] = set()
+
+        ids: array[int] = known
+
+        def check(value: int) -> None:
+            index = bisect_left(ids, value)
+            if (index < len(ids) and ids[index] == value) or value in seen:
+                figures.broken = True
+            seen.add(value)
+            new.append(value)
+
+        self._feed(figures, logs, covered, check)
+        if figures.broken:
+            return None
+        if len(new) < 64:
+            for value in new:
+                insort(ids, value)
+        else:
+            ids = array("Q", sorted([*ids, *new]))
+        return figures, covered, ids
+
+    def _feed(
+        self, figures: Figures, logs: list[Path], covered: Covered, hashed: Callable[[int], None]
+    ) -> None:
+        """Add what each log holds after its covered offset, merged in (time, id) order; a
+        copy of the review just added (the same review in two logs) is left out."""
+        streams = [self._records(path, covered) for path in logs]
+        if len(streams) == 1:
+            merged: Iterable[ReviewDict] = streams[0]
+        else:
+            merged = heapq.merge(*streams, key=lambda r: (r["time"], r["id"]))
+        add = figures.add
+        last_time = last_id = ""
+        for r in merged:
+            if r.get("kind") in MARK_KINDS:
+                if r["kind"] == "undo":  # cancels a review already counted: sorted instead
+                    figures.broken = True
+                    return
+                continue  # a suspension or the like: no answer, counted nowhere here
+            time, review_id = r["time"], r["id"]
+            if time == last_time and review_id == last_id:
+                continue
+            last_time, last_id = time, review_id
+            add(time, review_id, r["deck"], r["card"], r["rating"], r["right"],
+                r.get("picked"), int(r.get("ms", 0)), r["state"])
+            try:  # id_hash, inline: a million times on a first run
+                hashed(int(review_id[-16:], 16) & _MASK)
+            except ValueError:
+                hashed(id_hash(review_id))
+            if figures.broken:
+                return
+
+    def _records(self, path: Path, covered: Covered) -> Iterator[ReviewDict]:
+        entry = covered[path.name]
+        for records, end, crc, stamp in record_chunks(path, self.warn, entry[0], entry[1]):
+            if end == entry[0] and records:
+                self.unsettled = True
+            entry[:] = [end, crc, None if stamp is None else list(stamp)]
+            yield from records
+
+    def _sorted(self, logs: list[Path]) -> tuple[Figures, Covered, array[int]]:
+        """Figures from the whole history deduplicated by id and sorted (logs not each in
+        time order: rare, and read whole)."""
+        self.how = "sorted"
+        unique: dict[str, ReviewDict] = {}
+        cancelled: set[str] = set()
+        covered: Covered = {}
+        for path in logs:
+            entry = covered[path.name] = [0, 0, None]
+            for records, end, crc, stamp in record_chunks(path, self.warn):
+                if end == entry[0] and records:
+                    self.unsettled = True
+                entry[:] = [end, crc, None if stamp is None else list(stamp)]
+                for record in records:
+                    if record.get("kind") in MARK_KINDS:
+                        if record["kind"] == "undo":
+                            cancelled.add(record["undoes"])  # type: ignore[typeddict-item]
+                        continue
+                    unique.setdefault(record["id"], record)
+        for review_id in cancelled:
+            unique.pop(review_id, None)  # a cancelled review counts nowhere
+        figures = Figures(self.offset)
+        for r in sorted(unique.values(), key=lambda r: (r["time"], r["id"])):
+            figures.add(r["time"], r["id"], r["deck"], r["card"], r["rating"], r["right"],
+                        r.get("picked"), int(r.get("ms", 0)), r["state"])
+        # Sorted and unique, no review is out of order: only a card key under two decks
+        # leaves these figures broken (and the report is then made from the history).
+        return figures, covered, array("Q", sorted(id_hash(i) for i in unique))
+
+
+# -- the files -------------------------------------------------------------------------------
+
+
+def _read_main(path: Path, folder: Path, offset: int) -> dict[str, Any] | None:
+    try:
+        data = path.read_bytes()
+        check, _, body = data.partition(b"\n")
+        if int(check, 16) != zlib.crc32(body):
+            return None
+        doc = fastjson.loads(body)
+        if (
+            type(doc) is not dict
+            or doc.get("version") != VERSION
+            or doc.get("folder") != os.fsdecode(folder)
+            or doc.get("offset") != offset
+            or type(doc.get("logs")) is not dict
+            or type(doc.get("token")) is not str
+        ):
+            return None
+        return doc
+    except (OSError, ValueError):
+        return None
+
+
+def _read_recent(path: Path, token: str) -> dict[int, dict[str, list[int]]] | None:
+    try:
+        doc = fastjson.loads(path.read_bytes())
+        if type(doc) is not dict or doc.get("token") != token:
+            return None
+        return {int(day): tallies for day, tallies in doc["recent"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _read_ids(path: Path, token: str) -> array[int] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    mark = token.encode("ascii")
+    if not data.startswith(mark) or (len(data) - len(mark)) % 8:
+        return None
+    ids = array("Q")
+    ids.frombytes(data[len(mark):])
+    return ids
+
+
+def _write(
+    files: tuple[Path, Path, Path], folder: Path, stamps: Stamps, figures: Figures,
+    covered: Covered, hashes: array[int],
+) -> str | None:
+    if figures.broken:
+        return None  # a card key under two decks: the report is made from the history
+    token = os.urandom(8).hex()
+    write_cache(files[2], token.encode("ascii") + hashes.tobytes())
+    write_cache(files[1], fastjson.dumps({"token": token, "recent": figures.recent_doc()}))
+    body = fastjson.dumps({
+        "version": VERSION, "folder": os.fsdecode(folder), "offset": figures.offset,
+        "token": token, "stamps": stamps, "logs": covered, "figures": figures.to_doc(),
+    })
+    write_cache(files[0], b"%08x\n" % zlib.crc32(body) + body)
+    return token
+
+
+# -- the report's parts (`session.stats_figures`), kept beside the figures ----------------
+
+
+def read_parts(folder: Path, offset: int) -> dict[str, Any] | None:
+    """The parts document `write_parts` wrote for this folder and offset, if intact."""
+    try:
+        data = _parts_file(folder, offset).read_bytes()
+        check, _, body = data.partition(b"\n")
+        if int(check, 16) != zlib.crc32(body):
+            return None
+        doc = fastjson.loads(body)
+    except (OSError, ValueError):
+        return None
+    if type(doc) is not dict or doc.get("version") != VERSION:
+        return None
+    if doc.get("folder") != os.fsdecode(folder) or doc.get("offset") != offset:
+        return None
+    return doc
+
+
+def write_parts(folder: Path, offset: int, doc: dict[str, Any]) -> None:
+    body = fastjson.dumps({**doc, "version": VERSION, "folder": os.fsdecode(folder),
+                           "offset": offset})
+    write_cache(_parts_file(folder, offset), b"%08x\n" % zlib.crc32(body) + body)
+
+
+def _parts_file(folder: Path, offset: int) -> Path:
+    return _files(folder, offset)[0].with_name(_files(folder, offset)[0].stem + ".parts.json")
