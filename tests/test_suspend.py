@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from awsquiz.cli import app
-from awsquiz.session.rounds import LEECH_LAPSES
+from awsquiz.model.state import LEECH_LAPSES
 from awsquiz.store.store import Store
 from conftest import DECKS, RIGHT
 

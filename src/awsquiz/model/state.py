@@ -26,6 +26,10 @@ class State(IntEnum):
 LEARNING_STATES = (int(State.LEARNING), int(State.RELEARNING))
 REVIEW_STATE = int(State.REVIEW)
 
+# A card forgotten this many times (every Again counts) is a leech: drilling it again is
+# unlikely to help; it wants a note, a mnemonic or a better-written card.
+LEECH_LAPSES = 8
+
 
 class StateDict(TypedDict):
     state: int

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
-from awsquiz.decks.discovery import files_in, find_deck_files
-from awsquiz.decks.library import load_files, load_selected_index
-from awsquiz.decks.parse_ahead import parse_ahead
-from awsquiz.errors import AwsquizError
-from awsquiz.model import Card, Deck, DeckIndex, Problem, Severity
+from awsquiz.decks.discovery import files_in
+from awsquiz.decks.library import load_files
+from awsquiz.model import Card, Deck, Problem, Severity
+from awsquiz.services.reading import decks_and_progress
 from awsquiz.services.where import Where
 from awsquiz.session.overview import DeckSummary, Today, plan_today, summarize_index
 from awsquiz.session.selection import has_tag, matches, search_words, tag_counts, wanted
@@ -45,27 +44,7 @@ def today(where: Where, now: datetime) -> Today:
     )
 
 
-_T = TypeVar("_T")
 
-
-def decks_and_progress(
-    where: Where, selection: Sequence[str], read_progress: Callable[[], _T]
-) -> tuple[list[DeckIndex], _T]:
-    """The selected decks' index entries and what `read_progress` reads. On a first run the
-    deck files are parsed in other processes meanwhile; deck errors still come first."""
-    found = find_deck_files(where.deck_dirs, selection)
-    ahead = parse_ahead(found[0])
-    failure: AwsquizError | None = None
-    try:
-        progress = read_progress()
-    except AwsquizError as error:
-        failure = error
-    finally:
-        ahead.finish()
-    decks = load_selected_index(found, selection, where.warn)
-    if failure is not None:
-        raise failure
-    return decks, progress
 
 
 def list_cards(

@@ -15,10 +15,10 @@ from typing import Literal, NamedTuple, Protocol
 
 from awsquiz.errors import AwsquizError
 from awsquiz.model import Card, CardProgress, CardState, CardType, Rating, Review
+from awsquiz.model.state import LEECH_LAPSES
 from awsquiz.model.times import from_iso, iso
 from awsquiz.scheduling.scheduler import Scheduler
 from awsquiz.services.marks import set_suspended, undo_answer
-from awsquiz.session.rounds import LEECH_LAPSES
 from awsquiz.session.turn import Answer, Feedback, Terminal, TimeUp, Turn
 from awsquiz.store import config as settings
 from awsquiz.store import glances

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from awsquiz.errors import AwsquizError
 from awsquiz.model import CardProgress, Mark, MarkKind, Review
+from awsquiz.model.state import LEECH_LAPSES
 from awsquiz.model.times import from_iso, iso
-from awsquiz.session.rounds import LEECH_LAPSES
 from awsquiz.store.fold import progress_of
 from awsquiz.store.logfiles import new_review_id
 from awsquiz.store.store import Store

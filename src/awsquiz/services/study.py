@@ -11,8 +11,8 @@ from typing import cast
 from awsquiz.decks.library import CardShelf, deck_cards
 from awsquiz.model import Card, DeckIndex, Review
 from awsquiz.model.deck import teaching_order
-from awsquiz.services.listing import decks_and_progress
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
+from awsquiz.services.reading import decks_and_progress
 from awsquiz.services.where import Where
 from awsquiz.session.queue import StudyQueue, plan_study, sibling_map
 from awsquiz.session.selection import narrow

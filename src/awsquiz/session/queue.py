@@ -38,7 +38,7 @@ class StudyQueue:
     new_waiting: int = 0  # never-studied cards of the selection left out of this session
     new_today: int = 0  # cards first studied today, before this session
     new_buried: int = 0  # of those, siblings of cards answered today: they wait for tomorrow
-    siblings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key: its siblings
+    siblings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key: its group
 
     def peek(self, now: datetime) -> str | None:
         """The card to show now, or None when the session is over."""
@@ -53,7 +53,7 @@ class StudyQueue:
 
     def answered(self, key: str, state: CardState) -> StudyQueue:
         """The queue after `key` was answered and got `state`: its new siblings are buried."""
-        buried = {k for k in self.siblings.get(key, ()) if k in self.new}
+        buried = {k for k in self.siblings.get(key, ()) if k != key and k in self.new}
         upcoming = tuple(k for k in self.upcoming if k != key and k not in buried)
         learning = [entry for entry in self.learning if entry[1] != key]
         if state.state in LEARNING_STATES:
@@ -107,8 +107,14 @@ def new_started_today(
 
 
 def sibling_map(groups: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]:
-    """Each key of the sibling groups with the other keys of its group."""
-    return {key: tuple(k for k in group if k != key) for group in groups for key in group}
+    """Each key of the sibling groups with its whole group (itself included): one tuple
+    shared by the group's keys, so that a classify block of hundreds of items costs no more
+    than its items."""
+    found: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        shared = tuple(group)
+        found.update(dict.fromkeys(shared, shared))
+    return found
 
 
 def unburied(
@@ -124,17 +130,24 @@ def unburied(
     if not siblings:
         return list(new[:limit])
     start = _today(now, days)
-    taken: set[str] = set()
+    taken: set[int] = set()  # groups (by identity) that already give a new card today
+    answered: dict[int, bool] = {}  # group -> whether one of its cards was answered today
     shown: list[str] = []
     for key in new:
         if len(shown) >= limit:
             break
-        others = siblings.get(key, ())
-        if any(k in taken for k in others):
-            continue
-        if any((g := glances.get(k)) is not None and g.last_time >= start for k in others):
-            continue
-        taken.add(key)
+        group = siblings.get(key)
+        if group is not None:
+            mark = id(group)
+            if mark in taken:
+                continue
+            if mark not in answered:
+                answered[mark] = any(
+                    (g := glances.get(k)) is not None and g.last_time >= start for k in group
+                )
+            if answered[mark]:
+                continue
+            taken.add(mark)
         shown.append(key)
     return shown
 

@@ -12,12 +12,9 @@ from typing import Any
 
 from awsquiz.errors import EXIT_USAGE, AwsquizError
 from awsquiz.model import Answered, Card, CardProgress, Review
+from awsquiz.model.state import LEECH_LAPSES
 from awsquiz.model.times import from_iso
 from awsquiz.session.turn import Summary
-
-# A card missed this many times (every Again rating counts) is a leech: drilling it again is
-# unlikely to help; it wants a note, a mnemonic or a better-written card.
-LEECH_LAPSES = 8
 
 
 def is_leech(progress: CardProgress) -> bool:

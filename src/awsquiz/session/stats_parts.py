@@ -22,9 +22,8 @@ from awsquiz.model.figures import (
     STABILITY,
     Figures,
 )
-from awsquiz.model.state import LEARNING_STATES
+from awsquiz.model.state import LEARNING_STATES, LEECH_LAPSES
 from awsquiz.session.overview import MASTERED_DAYS
-from awsquiz.session.rounds import LEECH_LAPSES
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, confusions, weak_tags
 from awsquiz.session.stats_report import MIN_TAG_REVIEWS
 

@@ -46,7 +46,8 @@ class ReviewTerminal(RichTerminal):
     """The `Terminal` of a review drill: the study session's turns, a summary of its own."""
 
     def show_summary(self, summary: Summary, now: datetime) -> None:
-        from awsquiz.session.rounds import LEECH_LAPSES, ReviewSummary
+        from awsquiz.model.state import LEECH_LAPSES
+        from awsquiz.session.rounds import ReviewSummary
 
         since = summary.since if isinstance(summary, ReviewSummary) else None
         self.out.print()
