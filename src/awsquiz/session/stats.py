@@ -230,17 +230,22 @@ class _Cards:
         )
 
     def total(self, rows: Sequence[DeckStats]) -> DeckStats:
-        sums = {name: sum(getattr(row, name) for row in rows) for name in _COUNTED}
-        answered, retained = sums["retention_reviews"], sums["retained"]
-        return DeckStats(
-            id="total", title="all decks shown",
-            cards=sums["cards"], new=sums["new"], learning=sums["learning"],
-            young=sums["young"], mature=sums["mature"], missed=sums["missed"],
-            leeches=sums["leeches"],
-            retention=retained / answered if answered else None,
-            retention_reviews=answered, retained=retained,
-            recall=self.recall_sum / self.recall_count if self.recall_count else None,
-        )
+        return total_row(rows, self.recall_sum, self.recall_count)
+
+
+def total_row(rows: Sequence[DeckStats], recall_sum: float, recall_count: int) -> DeckStats:
+    """The row of all decks shown: the decks' counts added up, the recall over every card."""
+    sums = {name: sum(getattr(row, name) for row in rows) for name in _COUNTED}
+    answered, retained = sums["retention_reviews"], sums["retained"]
+    return DeckStats(
+        id="total", title="all decks shown",
+        cards=sums["cards"], new=sums["new"], learning=sums["learning"],
+        young=sums["young"], mature=sums["mature"], missed=sums["missed"],
+        leeches=sums["leeches"],
+        retention=retained / answered if answered else None,
+        retention_reviews=answered, retained=retained,
+        recall=recall_sum / recall_count if recall_count else None,
+    )
 
 
 def build_report(

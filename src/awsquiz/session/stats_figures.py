@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from awsquiz.model import DeckIndex
 from awsquiz.model.figures import RETENTION_DAYS
 from awsquiz.session.stats import (
-    _COUNTED,
     FORECAST_DAYS,
     TOP,
     _exam_lines,
     _heatmap,
     _streak,
     _Tally,
+    total_row,
 )
 from awsquiz.session.stats_report import (
     MIN_TAG_REVIEWS,
@@ -228,17 +228,7 @@ class _Counts:
         )
 
     def total(self, rows: Sequence[DeckStats]) -> DeckStats:
-        sums = {name: sum(getattr(row, name) for row in rows) for name in _COUNTED}
-        answered, retained = sums["retention_reviews"], sums["retained"]
-        return DeckStats(
-            id="total", title="all decks shown",
-            cards=sums["cards"], new=sums["new"], learning=sums["learning"],
-            young=sums["young"], mature=sums["mature"], missed=sums["missed"],
-            leeches=sums["leeches"],
-            retention=retained / answered if answered else None,
-            retention_reviews=answered, retained=retained,
-            recall=self.recall_sum / self.recall_count if self.recall_count else None,
-        )
+        return total_row(rows, self.recall_sum, self.recall_count)
 
 
 def weak_tags(parts: Sequence[DeckPart], min_reviews: int) -> list[TagStats]:
