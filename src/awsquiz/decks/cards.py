@@ -19,6 +19,7 @@ from awsquiz.decks.nodes import (
     plain_text,
     raw_text,
     read_common,
+    read_notes,
     slugify,
     warn_missing,
 )
@@ -228,19 +229,15 @@ def read_why(
     if choices is None:
         checker.error(fields["why"][0], "'why' explains wrong choices; the card has none", name)
         return {}
-    why_fields = checker.mapping(node, "'why'", None, name)
-    why: dict[str, str] = {}
-    for key, (key_node, value_node) in (why_fields or {}).items():
+
+    def problem(key: str) -> str | None:
         if key not in choices:
-            checker.error(key_node, f"why '{key}': not one of the card's choices", name)
-        elif answers and key in answers:
-            checker.error(key_node, f"why '{key}': that choice is a right answer", name)
-        value = plain_text(value_node)
-        if value is None:
-            value = checker.text(value_node, f"why '{key}'", name)
-        if value is not None:
-            why[key] = value
-    return why
+            return f"why '{key}': not one of the card's choices"
+        if answers and key in answers:
+            return f"why '{key}': that choice is a right answer"
+        return None
+
+    return read_notes(node, checker, name, problem)
 
 
 def _advise(

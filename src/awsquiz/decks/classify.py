@@ -14,6 +14,7 @@ from awsquiz.decks.nodes import (
     optional_text,
     plain_text,
     read_common,
+    read_notes,
     slugify,
 )
 from awsquiz.model import Card, CardType
@@ -113,14 +114,12 @@ def _read_why(
 ) -> dict[str, str]:
     """The block's notes on why each category is wrong for an item: keyed by category."""
     why_node = fields.get("why")
-    why_fields = checker.mapping(why_node[1], "'why'", None, name) if why_node else {}
-    why: dict[str, str] = {}
-    for key, (key_node, value_node) in (why_fields or {}).items():
+    if why_node is None:
+        return {}
+
+    def problem(key: str) -> str | None:
         if categories is not None and key not in categories:
-            checker.error(key_node, f"why '{key}': not one of the categories", name)
-        value = plain_text(value_node)
-        if value is None:
-            value = checker.text(value_node, f"why '{key}'", name)
-        if value is not None:
-            why[key] = value
-    return why
+            return f"why '{key}': not one of the categories"
+        return None
+
+    return read_notes(why_node[1], checker, name, problem)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -247,3 +247,24 @@ def warn_missing(
         checker.warn(node, "card has no 'explanation'", name)
     if not source:
         checker.warn(node, "card has no 'source'", name)
+
+
+def read_notes(
+    node: Any,
+    checker: Checker,
+    name: str | None,
+    problem: Callable[[str], str | None],
+) -> dict[str, str]:
+    """A `why` mapping of texts by key; `problem(key)` says what is wrong with a key (an
+    error at the key), or None. Every problem is recorded and reading goes on."""
+    notes: dict[str, str] = {}
+    for key, (key_node, value_node) in (checker.mapping(node, "'why'", None, name) or {}).items():
+        wrong = problem(key)
+        if wrong is not None:
+            checker.error(key_node, wrong, name)
+        value = plain_text(value_node)
+        if value is None:
+            value = checker.text(value_node, f"why '{key}'", name)
+        if value is not None:
+            notes[key] = value
+    return notes

@@ -12,6 +12,7 @@ from typing import cast
 
 from awsquiz.model import Card, Review
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
+from awsquiz.services.untimed import Untimed
 from awsquiz.services.where import Where
 from awsquiz.session.rounds import (
     MissedCard,
@@ -51,12 +52,11 @@ def list_missed(
     ]
 
 
-class _Drill:
+class _Drill(Untimed):
     """The `Session` of a review drill: rounds of the missed cards until each is right."""
 
-    allow_flag = False
-    allow_undo = True
-    feedback = True
+    summary: ReviewSummary
+
 
     def __init__(
         self,
@@ -93,15 +93,9 @@ class _Drill:
             note=note,
         )
 
-    def accepts(self, turn: Turn, answer: Answer, now: datetime) -> bool:
-        return True
-
     def answered(self, turn: Turn, answer: Answer, review: Review, first: bool) -> None:
         self.summary.count(answer, first_time=first)
         self.rounds = self.rounds.answered(turn.card.key, answer.right, self.rng)
-
-    def flag(self, turn: Turn) -> None:
-        raise AssertionError("a review drill does not flag")
 
     def checkpoint(self) -> object:
         return (self.rounds, self.summary.saved())
@@ -113,14 +107,7 @@ class _Drill:
 
     def drop(self, key: str) -> None:
         self.rounds = self.rounds.without(key)
-        if key not in self.summary.suspended:
-            self.summary.suspended.append(key)
-
-    def quit(self, now: datetime, *, interrupted: bool) -> None:
-        self.summary.interrupted = interrupted
-
-    def time_up(self, now: datetime) -> None:
-        self.quit(now, interrupted=False)  # untimed: never happens
+        self.suspended(key)
 
     def finish(self, now: datetime) -> None:
         progress = self.store.progress

@@ -13,6 +13,7 @@ from awsquiz.model import Card, DeckIndex, Review
 from awsquiz.model.deck import teaching_order
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
 from awsquiz.services.reading import decks_and_progress
+from awsquiz.services.untimed import Untimed
 from awsquiz.services.where import Where
 from awsquiz.session.queue import StudyQueue, plan_study, sibling_map
 from awsquiz.session.selection import narrow
@@ -22,12 +23,9 @@ from awsquiz.store import glances
 from awsquiz.system import paths
 
 
-class _Study:
+class _Study(Untimed):
     """The `Session` of a study: the queue planned at the start, learning steps coming back."""
 
-    allow_flag = False
-    allow_undo = True
-    feedback = True
 
     def __init__(
         self,
@@ -77,15 +75,9 @@ class _Study:
             note="back for a learning step" if back else "",
         )
 
-    def accepts(self, turn: Turn, answer: Answer, now: datetime) -> bool:
-        return True
-
     def answered(self, turn: Turn, answer: Answer, review: Review, first: bool) -> None:
         self.summary.count(answer, first_time=first)
         self.queue = self.queue.answered(turn.card.key, review.state)
-
-    def flag(self, turn: Turn) -> None:
-        raise AssertionError("a study session does not flag")
 
     def checkpoint(self) -> object:
         return (self.queue, self.summary.saved(), self.before_turn)
@@ -99,14 +91,7 @@ class _Study:
 
     def drop(self, key: str) -> None:
         self.queue = self.queue.without(key)
-        if key not in self.summary.suspended:
-            self.summary.suspended.append(key)
-
-    def quit(self, now: datetime, *, interrupted: bool) -> None:
-        self.summary.interrupted = interrupted
-
-    def time_up(self, now: datetime) -> None:
-        self.quit(now, interrupted=False)  # untimed: never happens
+        self.suspended(key)
 
     def finish(self, now: datetime) -> None:
         if not self.summary.nothing_to_do:
