@@ -17,14 +17,24 @@ local days); nothing on the decks or the clock, which the report applies on top
 Reviews must arrive in (time, id) order for each card (any order across cards); one that does
 not, or a card key found under two decks, marks the figures unusable (`broken`) and the
 caller starts again from a sorted history.
+
+Figures may also be made in two parts, the reviews before a point and those after it, and the
+second added to the first (`absorb`): a first `stats` reads a long log in two processes.
+Besides, the figures note each card's answers added since they were made or read back
+(`steps`, not kept in the cache), for the calibration of predicted recall.
 """
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
+from awsquiz.model.mark import MARK_KINDS
+
 RETENTION_DAYS = 30
+_MASK = (1 << 64) - 1
 REVIEW_STATE = 2  # model.state.State.REVIEW, as the rows keep it
 
 # A card's row, a list as the cache keeps it: read back without a Python object per field.
@@ -80,6 +90,13 @@ class Figures:
         self.broken = False
         self.touched: set[str] = set()  # the card keys added to since made or read back
         self.local_day = LocalDays(offset_seconds)
+        # card key -> its answers added since made or read back: UTC minute * 8 + rating
+        self.steps: dict[str, array[int]] = {}
+        # log time's UTC hour (its first 13 characters) -> (local day, UTC minute it starts)
+        self._hours: dict[str, tuple[int, int]] = {}
+        # In the second part of figures made in two (see `absorb`): card key -> its first
+        # review here (day, not Again, time, id), counted in review or not when absorbed.
+        self.heads: dict[str, tuple[int, bool, str, str]] | None = None
         self._owner: dict[str, str] | None = None  # card key -> deck, made when first needed
         self._day_lists: dict[str, list[list[int]]] | None = None
 
@@ -88,81 +105,110 @@ class Figures:
         """The first day `recent` keeps."""
         return self.newest_day - (RETENTION_DAYS - 1)
 
-    def add(
-        self, time: str, review_id: str, deck: str, card: str, rating: int,
-        right: bool | None, picked: Any, ms: int, state: Any,
+    def add_records(
+        self, records: Iterable[Any], hashes: array[int] | None = None,
+        hashed: Callable[[str], int] | None = None,
     ) -> None:
-        """Add one review (`state` is its state dict, as the log has it)."""
-        group = self.cards.get(deck)
-        if group is None:
-            group = self.cards[deck] = {}
-            self.days[deck] = {}
-        key = deck + "/" + card
-        row = group.get(key)
-        days_of = self.local_day
-        day = days_of.cache.get(time[: days_of.width]) if len(time) == 32 else None
-        if day is None or not time.endswith("+00:00"):
-            day = days_of(time)
-        previous = None
-        if row is None:
-            if self._claimed(key, deck):
-                self.broken = True
-                return
-            row = group[key] = [None] * CARD_FIELDS
-            row[ANSWERS] = row[KEPT] = 0
-        else:
-            if (time, review_id) <= (row[LAST_TIME], row[LAST_ID]):
-                # Out of order, or a copy the reader could not drop (see the caller).
-                self.broken = True
-                return
-            previous = row[AFTER]
+        """Add reviews (checked log records, each card's in (time, id) order), leaving out
+        marks and a copy of the review just added. An undo marks the figures `broken`: it
+        cancels a review counted already. `hashes` gets 64 bits of each review's id: its
+        last 16 hex digits, or `hashed(id)` for an id that does not end so."""
+        cards, days_of, recent, heads = self.cards, self.days, self.recent, self.heads
+        steps_of, touched, hours, claimed = self.steps, self.touched, self._hours, self._claimed
+        local_day = self.local_day
+        by_hour = local_day.width == 13  # else the day is worked out per minute, or each time
+        last_time = last_id = ""
+        newest = self.newest_day
+        horizon = newest - (RETENTION_DAYS - 1)
         self._day_lists = None
-        days = self.days[deck]
-        totals = days.get(day)
-        if totals is None:
-            totals = days[day] = [0, 0, 0, 0]
-        totals[COUNT] += 1
-        totals[MS] += ms
-        if previous == REVIEW_STATE:
-            kept = rating != 1
-            totals[IN_REVIEW] += 1
-            totals[RETAINED] += kept
-            row[ANSWERS] += 1
-            row[KEPT] += kept
-            if day >= self.horizon:
-                recent = self.recent.get(day)
-                if recent is None:
-                    recent = self.recent[day] = {}
-                tally = recent.get(key)
-                if tally is None:
-                    recent[key] = [1, int(kept)]
-                else:
-                    tally[0] += 1
-                    tally[1] += kept
-        if right is False and type(picked) in (list, tuple):
-            picks = row[PICKS]
-            if picks is None:
-                picks = row[PICKS] = {}
-            for choice in picked:
-                seen = picks.get(choice)
-                if seen is None:
-                    picks[choice] = [1, time, review_id]
-                else:
-                    seen[0] += 1
-        self.touched.add(key)
-        row[AFTER] = int(state["state"])
-        row[STABILITY] = state["stability"]
-        row[DUE] = state["due"]
-        row[LAST_REVIEW] = state["last_review"]
-        row[LAPSES] = int(state.get("lapses", 0))
-        row[MISSED] = is_missed(right, rating)
-        row[LAST_TIME], row[LAST_ID], row[DUE_DAY] = time, review_id, None
-        if row[LAST_DAY] is None or day > row[LAST_DAY]:
-            row[LAST_DAY] = day  # the latest day of any of its reviews
-        if day > self.newest_day:
-            self.newest_day = day
-            for old in [d for d in self.recent if d < self.horizon]:
-                del self.recent[old]
+        for r in records:
+            kind = r.get("kind")
+            if kind in MARK_KINDS:
+                if kind == "undo":  # cancels a review already counted: sorted instead
+                    self.broken = True
+                    return
+                continue  # a suspension or the like: no answer, counted nowhere here
+            time, review_id = r["time"], r["id"]
+            if time == last_time and review_id == last_id:
+                continue  # the same review in two logs, met twice in a row
+            last_time, last_id = time, review_id
+            deck, rating, right, state = r["deck"], r["rating"], r["right"], r["state"]
+            key = deck + "/" + r["card"]
+            group = cards.get(deck)
+            if group is None:
+                group = cards[deck] = {}
+                days_of[deck] = {}
+            hour = hours.get(time[:13])
+            if hour is None:
+                hour = hours[time[:13]] = (local_day.exact(time), _minute(time) - int(time[14:16]))
+            day = hour[0] if by_hour else local_day(time)
+            row = group.get(key)
+            previous = None
+            if row is None:
+                if claimed(key, deck):
+                    self.broken = True
+                    return
+                row = group[key] = [None] * CARD_FIELDS
+                row[ANSWERS] = row[KEPT] = 0
+                if heads is not None:
+                    heads[key] = (day, rating != 1, time, review_id)
+            elif (time, review_id) <= (row[LAST_TIME], row[LAST_ID]):
+                self.broken = True  # out of order, or a copy the reader could not drop
+                return
+            else:
+                previous = row[AFTER]
+            totals = days_of[deck].get(day)
+            if totals is None:
+                totals = days_of[deck][day] = [0, 0, 0, 0]
+            totals[COUNT] += 1
+            totals[MS] += int(r.get("ms", 0))
+            if previous == REVIEW_STATE:
+                kept = rating != 1
+                totals[IN_REVIEW] += 1
+                totals[RETAINED] += kept
+                row[ANSWERS] += 1
+                row[KEPT] += kept
+                if day >= horizon:
+                    tally = recent.setdefault(day, {}).get(key)
+                    if tally is None:
+                        recent[day][key] = [1, int(kept)]
+                    else:
+                        tally[0] += 1
+                        tally[1] += kept
+            if right is False:
+                picked = r.get("picked")
+                if type(picked) in (list, tuple):
+                    picks = row[PICKS]
+                    if picks is None:
+                        picks = row[PICKS] = {}
+                    for choice in picked:
+                        seen = picks.get(choice)
+                        if seen is None:
+                            picks[choice] = [1, time, review_id]
+                        else:
+                            seen[0] += 1
+            touched.add(key)
+            row[AFTER:LAST_DAY] = (  # checked: the state and lapses are whole numbers
+                state["state"], state["stability"], state["due"], state["last_review"],
+                state.get("lapses", 0), right is False or (right is None and rating == 1),
+                row[ANSWERS], row[KEPT], time, review_id)
+            row[DUE_DAY] = None
+            if row[LAST_DAY] is None or day > row[LAST_DAY]:
+                row[LAST_DAY] = day  # the latest day of any of its reviews
+            steps = steps_of.get(key)
+            if steps is None:
+                steps = steps_of[key] = array("q")
+            steps.append((hour[1] + int(time[14:16])) * 8 + rating)
+            if hashes is not None:
+                try:
+                    hashes.append(int(review_id[-16:], 16) & _MASK)
+                except ValueError:
+                    hashes.append(hashed(review_id) if hashed is not None else 0)
+            if day > newest:
+                newest = self.newest_day = day
+                horizon = newest - (RETENTION_DAYS - 1)
+                for old in [d for d in recent if d < horizon]:
+                    del recent[old]
 
     def _claimed(self, key: str, deck: str) -> bool:
         """Whether another deck already has a card with this key (deck "a/b" card "c" and
@@ -174,12 +220,80 @@ class Figures:
         owner = self._owner.setdefault(key, deck)
         return owner != deck
 
+    def absorb(self, later: Figures) -> None:
+        """Add `later`, the figures of the reviews after these (made with `heads`), as if
+        each of its reviews had been added here in turn."""
+        if later.broken or self.broken:
+            self.broken = True
+            return
+        horizon = max(self.newest_day, later.newest_day) - (RETENTION_DAYS - 1)
+        owner = {key: deck for deck, group in self.cards.items() for key in group}
+        heads = later.heads or {}
+        for deck, group in later.cards.items():
+            mine = self.cards.get(deck)
+            if mine is None:
+                mine = self.cards[deck] = {}
+                self.days[deck] = {}
+            days = self.days[deck]
+            for day, totals in later.days[deck].items():
+                kept = days.get(day)
+                days[day] = list(totals) if kept is None else [a + b for a, b in zip(
+                    kept, totals, strict=True)]
+            for key, row in group.items():
+                old = mine.get(key)
+                if old is None:
+                    if owner.get(key, deck) != deck:
+                        self.broken = True  # a card key under two decks
+                        return
+                    mine[key] = row
+                    continue
+                day, kept_it, time, review_id = heads[key]
+                if (time, review_id) <= (old[LAST_TIME], old[LAST_ID]):
+                    self.broken = True  # out of order across the parts: sorted instead
+                    return
+                if old[AFTER] == REVIEW_STATE:  # its first review here was one in review
+                    totals = days[day]
+                    totals[IN_REVIEW] += 1
+                    totals[RETAINED] += kept_it
+                    row[ANSWERS] += 1
+                    row[KEPT] += kept_it
+                    if day >= horizon:
+                        tally = later.recent.setdefault(day, {}).setdefault(key, [0, 0])
+                        tally[0] += 1
+                        tally[1] += kept_it
+                row[ANSWERS] += old[ANSWERS]
+                row[KEPT] += old[KEPT]
+                row[LAST_DAY] = max(row[LAST_DAY], old[LAST_DAY])
+                row[PICKS] = _merged_picks(old[PICKS], row[PICKS])
+                mine[key] = row
+        for day, tallies in later.recent.items():
+            if day < horizon:
+                continue
+            recent = self.recent.setdefault(day, {})
+            for key, (answers, kept_count) in tallies.items():
+                known = recent.get(key)
+                recent[key] = [answers, kept_count] if known is None else [
+                    known[0] + answers, known[1] + kept_count]
+        self.newest_day = max(self.newest_day, later.newest_day)
+        for old_day in [d for d in self.recent if d < horizon]:
+            del self.recent[old_day]
+        self.touched |= later.touched
+        for key, values in later.steps.items():
+            steps = self.steps.get(key)
+            if steps is None:
+                self.steps[key] = values
+            else:
+                steps.extend(values)
+        self._owner = None
+        self._day_lists = None
+
     def add_review(self, review: Any) -> None:
         """Add a `model.Review`."""
-        self.add(
-            review.time, review.id, review.deck, review.card, int(review.rating),
-            review.right, review.picked, int(review.ms), review.state.to_dict(),
-        )
+        self.add_records([{
+            "time": review.time, "id": review.id, "deck": review.deck, "card": review.card,
+            "rating": int(review.rating), "right": review.right, "picked": review.picked,
+            "ms": int(review.ms), "state": review.state.to_dict(),
+        }])
 
     def settle(self) -> None:
         """Work out the local due day of every card whose row changed since."""
@@ -235,6 +349,24 @@ class Figures:
         if recent is not None:
             figures.recent = recent
         return figures
+
+
+def _merged_picks(first: dict[str, Any] | None, then: dict[str, Any] | None) -> Any:
+    """Wrong choices tallied before and after: each keeps the time and id it was first seen."""
+    if first is None or then is None:
+        return first if then is None else then
+    merged = {choice: list(seen) for choice, seen in first.items()}
+    for choice, seen in then.items():
+        if choice in merged:
+            merged[choice][0] += seen[0]
+        else:
+            merged[choice] = seen
+    return merged
+
+
+def _minute(time: str) -> int:
+    """The UTC minute (since 1970) of a log time."""
+    return int(datetime.fromisoformat(time).timestamp()) // 60
 
 
 def day_of(ordinal: int) -> date:

@@ -31,7 +31,7 @@ from awsquiz.services.where import Where
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, covers, report_from_parts
 from awsquiz.session.stats_report import CalibrationLine, StatsReport
 from awsquiz.store import config as settings
-from awsquiz.store import figures_cache
+from awsquiz.store import figures_cache, parts_cache
 from awsquiz.store.exam_log import load_results
 from awsquiz.store.logfiles import log_stamps
 
@@ -49,7 +49,7 @@ def gather(
         return _from_history(where, selection, now, tags)
     ahead = parse_ahead(found[0])
     try:
-        kept = figures_cache.read_parts(folder, seconds)
+        kept = parts_cache.read_parts(folder, seconds)
         stamps = log_stamps(folder)
     finally:
         ahead.finish()
@@ -108,7 +108,7 @@ def _kept_calibration(
     key = fastjson_key([config.parameters, config.day_start, str(config_zone),
                         sorted(scope) if scope is not None else None])
     if kept is None:  # the parts were made just now: read back as written
-        kept = figures_cache.read_parts(folder, seconds)
+        kept = parts_cache.read_parts(folder, seconds)
     stamps = log_stamps(folder)
     lines = None
     if kept is not None and kept.get("stamps") == stamps:
@@ -121,7 +121,7 @@ def _kept_calibration(
             found = calibration(Store.at(folder).history(), config, scope)
         lines = [[c.predicted, c.actual, c.reviews] for c in found]
         if kept is not None and kept.get("stamps") == stamps:
-            figures_cache.write_parts(folder, seconds, {
+            parts_cache.write_parts(folder, seconds, {
                 **kept, "calibration": {**kept.get("calibration", {}), key: lines},
             })
     return [CalibrationLine(*line) for line in lines]
@@ -296,7 +296,7 @@ def _parts_made(
     }
     if cached.token is None:
         return shared, shown_parts, kept_finals
-    figures_cache.write_parts(folder, seconds, {
+    parts_cache.write_parts(folder, seconds, {
         "stamps": cached.stamps, "token": cached.token, "universe": deck_stamps,
         "shared": shared, "decks": decks, "finals": kept_finals,
     })

@@ -31,13 +31,16 @@ from typing import Any
 from awsquiz.model import MARK_KINDS
 from awsquiz.model.figures import Figures
 from awsquiz.model.review import ReviewDict
-from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps
+from awsquiz.store import parts_cache
+from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
 from awsquiz.store.reading import record_chunks
-from awsquiz.store.snapshot import Coverage, is_stale
-from awsquiz.system import fastjson, paths
+from awsquiz.store.snapshot import Coverage, is_stale, vouched
+from awsquiz.system import fastjson, forked
+from awsquiz.system.crc import combine as crc_combine
 from awsquiz.system.files import write_cache
+from awsquiz.system.forked import Forked
 
-VERSION = 3  # 3: logs covered as the snapshot covers them (a CRC-32 of every byte)
+VERSION = parts_cache.VERSION  # 3: logs covered as the snapshot covers them (a CRC-32)
 _MASK = (1 << 64) - 1
 
 # log name -> [offset read up to, CRC-32 of those bytes, the log's stamp if they were all of
@@ -99,10 +102,9 @@ def load(folder: Path, offset_seconds: int, warn: Warn) -> Cached:
 
 
 def _files(folder: Path, offset: int) -> tuple[Path, Path, Path]:
-    sign = "+" if offset >= 0 else "-"
-    name = f"{paths.cache_name(folder)}{sign}{abs(offset)}"
-    base = paths.cache_dir() / "stats"
-    return base / f"{name}.json", base / f"{name}.recent.json", base / f"{name}.ids"
+    where = parts_cache.base(folder, offset)
+    return (where.with_name(f"{where.name}.json"), where.with_name(f"{where.name}.recent.json"),
+            where.with_name(f"{where.name}.ids"))
 
 
 def id_hash(review_id: str) -> int:
@@ -133,6 +135,7 @@ class _Builder:
         # A complete last line without its newline yet is used but not counted as read, so
         # figures that hold it are not cached (the next read would meet it again).
         self.unsettled = False
+        self.vouched: dict[str, int] = {}  # log name -> bytes checked before (a first read)
 
     def warn(self, message: str) -> None:
         self.warned = True
@@ -151,7 +154,13 @@ class _Builder:
         figures = Figures(self.offset)
         covered: Covered = {path.name: [0, 0, None] for path in logs}
         hashes: array[int] = array("Q")
-        self._feed(figures, logs, covered, hashes.append)
+        # What this machine's snapshot vouches for was checked when it was made.
+        self.vouched = {path.name: vouched(self.folder, path, machine_name()) for path in logs}
+        split = _split_point(logs)
+        if split is None:
+            self._feed(figures, logs, covered, hashes)
+        else:
+            self._feed_halves(figures, logs[0], split, covered, hashes)
         ordered = sorted(hashes)
         if figures.broken or any(map(operator.eq, ordered, islice(ordered, 1, None))):
             return self._sorted(logs)
@@ -180,21 +189,14 @@ class _Builder:
             return None  # a log gone, rewritten, edited or replaced
         for path in logs:
             covered.setdefault(path.name, [0, 0, None])
-        new: list[int] = []
-        seen: set[int] = set()
-
+        new: array[int] = array("Q")
+        self._feed(figures, logs, covered, new)
         ids: array[int] = known
-
-        def check(value: int) -> None:
-            index = bisect_left(ids, value)
-            if (index < len(ids) and ids[index] == value) or value in seen:
-                figures.broken = True
-            seen.add(value)
-            new.append(value)
-
-        self._feed(figures, logs, covered, check)
-        if figures.broken:
-            return None
+        if figures.broken or len(set(new)) != len(new) or any(
+            (index := bisect_left(ids, value)) < len(ids) and ids[index] == value
+            for value in new
+        ):
+            return None  # an id seen before: the figures are built again
         if len(new) < 64:
             for value in new:
                 insort(ids, value)
@@ -202,40 +204,49 @@ class _Builder:
             ids = array("Q", sorted([*ids, *new]))
         return figures, covered, ids
 
-    def _feed(
-        self, figures: Figures, logs: list[Path], covered: Covered, hashed: Callable[[int], None]
+    def _feed_halves(
+        self, figures: Figures, path: Path, split: int, covered: Covered, hashes: array[int]
     ) -> None:
-        """Add what each log holds after its covered offset, merged in (time, id) order; a
-        copy of the review just added (the same review in two logs) is left out."""
-        streams = [self._records(path, covered) for path in logs]
+        """`_feed` of one long log, its second half read by a second process meanwhile."""
+        child: Forked[tuple[Figures, list[Any], array[int], bool, list[str]]] = Forked(
+            lambda: _second_half(self.folder, self.offset, path, split, self.vouched))
+        try:
+            self._feed(figures, [path], covered, hashes, stop=split)
+        except BaseException:
+            child.cancel()
+            raise
+        if figures.broken:
+            child.cancel()
+            return
+        later, entry, ids, unsettled, warnings = child.result()
+        for message in warnings:
+            self.warn(message)
+        self.unsettled = self.unsettled or unsettled
+        figures.absorb(later)
+        first = covered[path.name]
+        covered[path.name] = [entry[0], crc_combine(first[1], entry[1], entry[0] - split),
+                              entry[2]]
+        hashes.extend(ids)
+
+    def _feed(
+        self, figures: Figures, logs: list[Path], covered: Covered, hashes: array[int],
+        stop: int | None = None,
+    ) -> None:
+        """Add what each log holds after its covered offset (up to `stop`, with one log),
+        merged in (time, id) order; a copy of the review just added (the same review in two
+        logs) is left out."""
+        streams = [self._records(path, covered, stop) for path in logs]
         if len(streams) == 1:
             merged: Iterable[ReviewDict] = streams[0]
         else:
             merged = heapq.merge(*streams, key=lambda r: (r["time"], r["id"]))
-        add = figures.add
-        last_time = last_id = ""
-        for r in merged:
-            if r.get("kind") in MARK_KINDS:
-                if r["kind"] == "undo":  # cancels a review already counted: sorted instead
-                    figures.broken = True
-                    return
-                continue  # a suspension or the like: no answer, counted nowhere here
-            time, review_id = r["time"], r["id"]
-            if time == last_time and review_id == last_id:
-                continue
-            last_time, last_id = time, review_id
-            add(time, review_id, r["deck"], r["card"], r["rating"], r["right"],
-                r.get("picked"), int(r.get("ms", 0)), r["state"])
-            try:  # id_hash, inline: a million times on a first run
-                hashed(int(review_id[-16:], 16) & _MASK)
-            except ValueError:
-                hashed(id_hash(review_id))
-            if figures.broken:
-                return
+        figures.add_records(merged, hashes, id_hash)
 
-    def _records(self, path: Path, covered: Covered) -> Iterator[ReviewDict]:
+    def _records(self, path: Path, covered: Covered, stop: int | None = None
+                 ) -> Iterator[ReviewDict]:
         entry = covered[path.name]
-        for records, end, crc, stamp in record_chunks(path, self.warn, entry[0], entry[1]):
+        for records, end, crc, stamp in record_chunks(path, self.warn, entry[0], entry[1],
+                                                      stop, self.vouched.get(path.name, 0)):
             if end == entry[0] and records:
                 self.unsettled = True
             entry[:] = [end, crc, None if stamp is None else list(stamp)]
@@ -263,12 +274,51 @@ class _Builder:
         for review_id in cancelled:
             unique.pop(review_id, None)  # a cancelled review counts nowhere
         figures = Figures(self.offset)
-        for r in sorted(unique.values(), key=lambda r: (r["time"], r["id"])):
-            figures.add(r["time"], r["id"], r["deck"], r["card"], r["rating"], r["right"],
-                        r.get("picked"), int(r.get("ms", 0)), r["state"])
+        figures.add_records(sorted(unique.values(), key=lambda r: (r["time"], r["id"])))
         # Sorted and unique, no review is out of order: only a card key under two decks
         # leaves these figures broken (and the report is then made from the history).
         return figures, covered, array("Q", sorted(id_hash(i) for i in unique))
+
+
+# -- a long log read in two processes --------------------------------------------------------
+
+# A log shorter than this is read by one process: forking costs more than it saves.
+PARALLEL_BYTES = 16 << 20
+
+
+def _split_point(logs: list[Path]) -> int | None:
+    """Where to cut the one long log of a first read in two (just after a newline), if it
+    is worth it; None to read as usual."""
+    if len(logs) != 1 or not forked.can_fork():
+        return None
+    try:
+        with open(logs[0], "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < PARALLEL_BYTES:
+                return None
+            handle.seek(size // 2)
+            block = handle.read(1 << 20)
+    except OSError:
+        return None  # read as usual, which says what is wrong
+    newline = block.find(b"\n")
+    return None if newline < 0 else size // 2 + newline + 1
+
+
+def _second_half(
+    folder: Path, offset: int, path: Path, split: int, checked: dict[str, int]
+) -> tuple[Figures, list[Any], array[int], bool, list[str]]:
+    """The figures of a log from `split` on (in the child process): what `absorb` adds to
+    the first half's, the log's coverage from `split`, the ids' hashes, whether a last line
+    was unsettled, and the warnings to give."""
+    warnings: list[str] = []
+    builder = _Builder(folder, offset, warnings.append)
+    builder.vouched = checked
+    later = Figures(offset)
+    later.heads = {}
+    covered: Covered = {path.name: [split, 0, None]}
+    ids: array[int] = array("Q")
+    builder._feed(later, [path], covered, ids)
+    return later, covered[path.name], ids, builder.unsettled, warnings
 
 
 # -- the files -------------------------------------------------------------------------------
@@ -333,33 +383,3 @@ def _write(
     })
     write_cache(files[0], b"%08x\n" % zlib.crc32(body) + body)
     return token
-
-
-# -- the report's parts (`session.stats_figures`), kept beside the figures ----------------
-
-
-def read_parts(folder: Path, offset: int) -> dict[str, Any] | None:
-    """The parts document `write_parts` wrote for this folder and offset, if intact."""
-    try:
-        data = _parts_file(folder, offset).read_bytes()
-        check, _, body = data.partition(b"\n")
-        if int(check, 16) != zlib.crc32(body):
-            return None
-        doc = fastjson.loads(body)
-    except (OSError, ValueError):
-        return None
-    if type(doc) is not dict or doc.get("version") != VERSION:
-        return None
-    if doc.get("folder") != os.fsdecode(folder) or doc.get("offset") != offset:
-        return None
-    return doc
-
-
-def write_parts(folder: Path, offset: int, doc: dict[str, Any]) -> None:
-    body = fastjson.dumps({**doc, "version": VERSION, "folder": os.fsdecode(folder),
-                           "offset": offset})
-    write_cache(_parts_file(folder, offset), b"%08x\n" % zlib.crc32(body) + body)
-
-
-def _parts_file(folder: Path, offset: int) -> Path:
-    return _files(folder, offset)[0].with_name(_files(folder, offset)[0].stem + ".parts.json")

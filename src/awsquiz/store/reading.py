@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, cast
 from awsquiz.errors import AwsquizError
 from awsquiz.model import MARK_KINDS, Answered, Mark, MarkDict, Review, ReviewDict
 from awsquiz.store.logfiles import Warn, ignore, io_error, lock, read_from, unlock
-from awsquiz.store.records import RECORD_START, check_record
+from awsquiz.store.records import RECORD_START, check_record, needs_nothing
 from awsquiz.store.snapshot import stamp_of
 from awsquiz.system import fastjson
 
@@ -70,18 +70,19 @@ def _split_lines(body: bytes) -> list[Any]:
 
 
 def parse_records(
-    path: Path, data: bytes, offset: int, warn: Warn
+    path: Path, data: bytes, offset: int, warn: Warn, vouched: bool = False
 ) -> tuple[list[ReviewDict], int]:
     """The valid records in `data` (bytes of `path` from `offset`) and how many bytes of
     complete lines they cover. Torn lines are skipped with a warning; any other bad line
-    raises AwsquizError naming the file and line."""
+    raises AwsquizError naming the file and line. `vouched`: every line was checked before
+    (`store.snapshot.vouched`), so only their times' form is confirmed."""
     consumed = data.rfind(b"\n") + 1
     tail = data[consumed:]  # the last line when it has no newline yet
     body = data if consumed == len(data) else data[:consumed]
     lines = _split_lines(body)
     lines.pop()  # what follows the last newline: nothing
     where = _Lines(path, offset)
-    fast, check = fastjson.loads, check_record
+    fast, check = fastjson.loads, _checked_before if vouched else check_record
     records: list[Any] = []
     append = records.append
     for index, line in enumerate(lines):
@@ -101,6 +102,10 @@ def parse_records(
         if obj is not None:
             append(obj)  # complete but unterminated: used, yet not counted as consumed
     return records, consumed
+
+
+def _checked_before(obj: object) -> str | None:
+    return None if needs_nothing(obj) else check_record(obj)
 
 
 def _read_slowly(line: str | bytes, where: _Lines, index: int, warn: Warn) -> Any:
@@ -221,10 +226,15 @@ class Chunk(NamedTuple):
     stamp: tuple[int, ...] | None
 
 
-def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Iterator[Chunk]:
+def record_chunks(
+    path: Path, warn: Warn, start: int = 0, crc: int = 0, stop: int | None = None,
+    vouched: int = 0,
+) -> Iterator[Chunk]:
     """The checked records of a log from byte `start`, a megabyte of lines at a time. Read
     under a shared lock, so that a local writer's half-written line is never seen; the last
-    chunk (there is always one) carries the stamp."""
+    chunk (there is always one) carries the stamp. With `stop` (just after a newline), only
+    the lines before it are read, and no chunk carries a stamp. The first `vouched` bytes
+    were checked before (`parse_records`)."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 - held across the generator's yields
     except OSError as exc:
@@ -238,8 +248,10 @@ def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Itera
             waiting: list[bytes] = []  # blocks of one long line, joined once it ends
             pending: Chunk | None = None
             while True:
+                size = _CHUNK if stop is None else min(_CHUNK, stop - offset - len(carry)
+                                                       - sum(map(len, waiting)))
                 try:
-                    block = handle.read(_CHUNK)
+                    block = handle.read(size) if size > 0 else b""
                 except OSError as exc:
                     raise io_error(path, "could not read the review log", exc) from exc
                 if not block:
@@ -250,7 +262,8 @@ def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Itera
                 data = b"".join([carry, *waiting, block])
                 waiting.clear()
                 cut = data.rfind(b"\n") + 1
-                records, _ = parse_records(path, data[:cut], offset, warn)
+                records, _ = parse_records(path, data[:cut], offset, warn,
+                                           offset + cut <= vouched)
                 offset += cut
                 crc = zlib.crc32(memoryview(data)[:cut], crc)
                 if pending is not None:
@@ -262,7 +275,7 @@ def record_chunks(path: Path, warn: Warn, start: int = 0, crc: int = 0) -> Itera
             if waiting:
                 carry = b"".join([carry, *waiting])
             stamp = None
-            if not carry:
+            if not carry and stop is None:
                 try:
                     stat = os.fstat(handle.fileno())
                 except OSError:

@@ -5,6 +5,7 @@ A record that passes `check_record` is one every reader can rely on."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from awsquiz.model import MARK_KINDS, Mark, Review, ReviewDict
@@ -96,6 +97,84 @@ def _check_state(state: object, time: tuple[object, str]) -> str | None:
     return None
 
 
+# The time of day and offset of a canonical time, after its date (ASCII digits only).
+_CLOCK = re.compile(r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}\+00:00").fullmatch
+# Dates (YYYY-MM-DD) seen in a time that `canonical` found already canonical and in range: a
+# time with one of these dates and a valid clock is canonical too (a log has few dates).
+_DATES: set[str] = set()
+
+
+def _is_canonical(value: object) -> bool:
+    """Whether `value` is a time already in the one canonical form (see `_DATES`)."""
+    if type(value) is not str or _CLOCK(value, 10) is None:
+        return False
+    if value[:10] in _DATES:
+        return True
+    if canonical(value) is value:
+        _DATES.add(value[:10])
+        return True
+    return False
+
+
+# A review as this version writes it: its fields in order, and the types they may have.
+_KEYS = ("v", "id", "deck", "card", "time", "rating", "right", "picked", "ms", "kind", "state")
+_STATE_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
+               "lapses")
+_SHAPES = frozenset(
+    (int, str, str, str, str, int, right, picked, ms, str, dict)
+    for right in (bool, type(None)) for picked in (list, str, type(None)) for ms in (int, float)
+)
+_STATE_SHAPES = frozenset(
+    (int, step, float, float, str, last, int, int)
+    for step in (int, type(None)) for last in (str, type(None))
+)
+_INF = math.inf
+
+
+def _plain(obj: dict[str, Any]) -> bool:
+    """Whether `obj` is a valid review exactly as this version writes it, every time
+    canonical: what nearly every line is, told in few steps (the types of its fields at
+    once). False only sends it to the full check."""
+    if tuple(obj) != _KEYS or tuple(map(type, obj.values())) not in _SHAPES:
+        return False
+    state = obj["state"]
+    if tuple(state) != _STATE_KEYS or tuple(map(type, state.values())) not in _STATE_SHAPES:
+        return False
+    picked, stage, step, last = obj["picked"], state["state"], state["step"], state["last_review"]
+    return (
+        1 <= obj["v"] <= LOG_VERSION and 1 <= obj["rating"] <= 4 and 0 <= obj["ms"] <= MAX_MS
+        and obj["id"] != "" and obj["deck"] != "" and obj["card"] != ""
+        and obj["kind"] not in MARK_KINDS
+        and (type(picked) is not list or all(type(item) is str for item in picked))
+        and stage in _STATES and (step is None and stage != 3 or step is not None and step >= 0)
+        and 0 < state["stability"] < _INF and -_INF < state["difficulty"] < _INF
+        and state["reps"] >= 0 and state["lapses"] >= 0
+        and _is_canonical(obj["time"]) and _is_canonical(state["due"])
+        and (last is None or last == obj["time"] or _is_canonical(last))
+    )
+
+
+def _in_form(value: object) -> bool:
+    """Whether a valid time is in the one canonical form (`canonical`'s own test)."""
+    return (
+        type(value) is str and len(value) == 32 and value[10] == "T" and value[19] == "."
+        and value[4] == value[7] == "-" and value.endswith("+00:00")
+    )
+
+
+def needs_nothing(obj: Any) -> bool:
+    """Whether a review checked once already (its bytes vouched for by this machine's
+    snapshot, `store.snapshot.vouched`) is as `check_record` would leave it: its times in
+    the canonical form. False sends it to the full check."""
+    try:
+        state = obj["state"]
+        last = state["last_review"]
+        return _in_form(obj["time"]) and _in_form(state["due"]) and (
+            last is None or last == obj["time"] or _in_form(last))
+    except (KeyError, TypeError):
+        return False
+
+
 def check_record(obj: object) -> str | None:
     """What is wrong with one parsed log record, or None if it is a valid review.
 
@@ -103,6 +182,8 @@ def check_record(obj: object) -> str | None:
     merge): a record that passes holds every field a reader relies on, in range, and its
     times in the one canonical UTC form (put there in place), so that comparing their texts
     compares the instants."""
+    if type(obj) is dict and _plain(obj):
+        return None
     if type(obj) is not dict:
         return "not a review record (expected a JSON object)"
     version = obj.get("v")

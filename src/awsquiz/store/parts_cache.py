@@ -1,0 +1,67 @@
+"""The files beside the figures cache (`store.figures_cache`) that a warm `stats` reads: the
+report's parts (`session.stats_figures`) and the calibration tally (`scheduling.calibration`),
+each behind a checksum. Light on purpose: a warm `stats` reads one of these and nothing more.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from awsquiz.system import fastjson, paths
+from awsquiz.system.files import write_cache
+
+VERSION = 3  # as store.figures_cache.VERSION: the parts are made from its figures
+
+
+def base(folder: Path, offset: int) -> Path:
+    """The cache files' common path for a progress folder and UTC offset, without suffix."""
+    sign = "+" if offset >= 0 else "-"
+    return paths.cache_dir() / "stats" / f"{paths.cache_name(folder)}{sign}{abs(offset)}"
+
+
+def read_parts(folder: Path, offset: int) -> dict[str, Any] | None:
+    """The parts document `write_parts` wrote for this folder and offset, if intact."""
+    return _read(_named(folder, offset, "parts"), folder, offset)
+
+
+def write_parts(folder: Path, offset: int, doc: dict[str, Any]) -> None:
+    _write(_named(folder, offset, "parts"), folder, offset, doc)
+
+
+def read_tally(folder: Path, offset: int) -> dict[str, Any] | None:
+    """The calibration tallies `write_tally` wrote, if intact."""
+    return _read(_named(folder, offset, "calibration"), folder, offset)
+
+
+def write_tally(folder: Path, offset: int, doc: dict[str, Any]) -> None:
+    _write(_named(folder, offset, "calibration"), folder, offset, doc)
+
+
+def _named(folder: Path, offset: int, kind: str) -> Path:
+    where = base(folder, offset)
+    return where.with_name(f"{where.name}.{kind}.json")
+
+
+def _read(path: Path, folder: Path, offset: int) -> dict[str, Any] | None:
+    try:
+        data = path.read_bytes()
+        check, _, body = data.partition(b"\n")
+        if int(check, 16) != zlib.crc32(body):
+            return None
+        doc = fastjson.loads(body)
+    except (OSError, ValueError):
+        return None
+    if type(doc) is not dict or doc.get("version") != VERSION:
+        return None
+    if doc.get("folder") != os.fsdecode(folder) or doc.get("offset") != offset:
+        return None
+    return doc
+
+
+def _write(path: Path, folder: Path, offset: int, doc: dict[str, Any]) -> None:
+    body = fastjson.dumps({**doc, "version": VERSION, "folder": os.fsdecode(folder),
+                           "offset": offset})
+    write_cache(path, b"%08x\n" % zlib.crc32(body) + body)
