@@ -117,9 +117,9 @@ def test_open_reads_only_what_the_logs_gained_since_the_snapshot(
     parsed: list[bytes] = []
     real = store_module.parse_records
 
-    def spy(path, data, offset, warn):  # type: ignore[no-untyped-def]
+    def spy(path, data, offset, warn, *rest):  # type: ignore[no-untyped-def]
         parsed.append(data)
-        return real(path, data, offset, warn)
+        return real(path, data, offset, warn, *rest)
 
     monkeypatch.setattr(store_module, "parse_records", spy)
     reopened = Store.open(tmp_path, machine="a")

@@ -19,7 +19,8 @@ not, or a card key found under two decks, marks the figures unusable (`broken`) 
 caller starts again from a sorted history.
 
 Figures may also be made in two parts, the reviews before a point and those after it, and the
-second added to the first (`absorb`): a first `stats` reads a long log in two processes.
+second added to the first (`model.figures_join`): a first `stats` reads a long log in two
+processes.
 Besides, the figures note each card's answers added since they were made or read back
 (`steps`, not kept in the cache), for the calibration of predicted recall.
 """
@@ -27,11 +28,12 @@ Besides, the figures note each card's answers added since they were made or read
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timezone
 from typing import Any
 
 from awsquiz.model.mark import MARK_KINDS
+from awsquiz.model.times import canonical
 
 RETENTION_DAYS = 30
 _MASK = (1 << 64) - 1
@@ -94,8 +96,8 @@ class Figures:
         self.steps: dict[str, array[int]] = {}
         # log time's UTC hour (its first 13 characters) -> (local day, UTC minute it starts)
         self._hours: dict[str, tuple[int, int]] = {}
-        # In the second part of figures made in two (see `absorb`): card key -> its first
-        # review here (day, not Again, time, id), counted in review or not when absorbed.
+        # In the second part of figures made in two (`figures_join`): card key -> its first
+        # review here (day, not Again, time, id), counted in review or not when joined.
         self.heads: dict[str, tuple[int, bool, str, str]] | None = None
         self._owner: dict[str, str] | None = None  # card key -> deck, made when first needed
         self._day_lists: dict[str, list[list[int]]] | None = None
@@ -109,10 +111,18 @@ class Figures:
         self, records: Iterable[Any], hashes: array[int] | None = None,
         hashed: Callable[[str], int] | None = None,
     ) -> None:
-        """Add reviews (checked log records, each card's in (time, id) order), leaving out
-        marks and a copy of the review just added. An undo marks the figures `broken`: it
-        cancels a review counted already. `hashes` gets 64 bits of each review's id: its
-        last 16 hex digits, or `hashed(id)` for an id that does not end so."""
+        """Add reviews (checked log records, each card's in (time, id) order), but marks and a
+        copy of the review just added; an undo (it cancels a review counted already) marks
+        the figures `broken`. `hashes` gets 64 bits of each id (`hex_hashes`)."""
+        self._day_lists = None
+        ids: list[str] = []
+        try:
+            self._add(records, ids)
+        finally:
+            if hashes is not None:
+                hashes.extend(hex_hashes(ids, hashed))
+
+    def _add(self, records: Iterable[Any], ids: list[str]) -> None:
         cards, days_of, recent, heads = self.cards, self.days, self.recent, self.heads
         steps_of, touched, hours, claimed = self.steps, self.touched, self._hours, self._claimed
         local_day = self.local_day
@@ -120,7 +130,6 @@ class Figures:
         last_time = last_id = ""
         newest = self.newest_day
         horizon = newest - (RETENTION_DAYS - 1)
-        self._day_lists = None
         for r in records:
             kind = r.get("kind")
             if kind in MARK_KINDS:
@@ -136,11 +145,8 @@ class Figures:
             key = deck + "/" + r["card"]
             group = cards.get(deck)
             if group is None:
-                group = cards[deck] = {}
-                days_of[deck] = {}
-            hour = hours.get(time[:13])
-            if hour is None:
-                hour = hours[time[:13]] = (local_day.exact(time), _minute(time) - int(time[14:16]))
+                group = self._new_deck(deck)
+            hour = hours.get(time[:13]) or self._hour(time)
             day = hour[0] if by_hour else local_day(time)
             row = group.get(key)
             previous = None
@@ -148,8 +154,7 @@ class Figures:
                 if claimed(key, deck):
                     self.broken = True
                     return
-                row = group[key] = [None] * CARD_FIELDS
-                row[ANSWERS] = row[KEPT] = 0
+                row = group[key] = _new_row()
                 if heads is not None:
                     heads[key] = (day, rating != 1, time, review_id)
             elif (time, review_id) <= (row[LAST_TIME], row[LAST_ID]):
@@ -169,24 +174,11 @@ class Figures:
                 row[ANSWERS] += 1
                 row[KEPT] += kept
                 if day >= horizon:
-                    tally = recent.setdefault(day, {}).get(key)
-                    if tally is None:
-                        recent[day][key] = [1, int(kept)]
-                    else:
-                        tally[0] += 1
-                        tally[1] += kept
+                    tally = recent.setdefault(day, {}).setdefault(key, [0, 0])
+                    tally[0] += 1
+                    tally[1] += kept
             if right is False:
-                picked = r.get("picked")
-                if type(picked) in (list, tuple):
-                    picks = row[PICKS]
-                    if picks is None:
-                        picks = row[PICKS] = {}
-                    for choice in picked:
-                        seen = picks.get(choice)
-                        if seen is None:
-                            picks[choice] = [1, time, review_id]
-                        else:
-                            seen[0] += 1
+                _count_picks(row, r.get("picked"), time, review_id)
             touched.add(key)
             row[AFTER:LAST_DAY] = (  # checked: the state and lapses are whole numbers
                 state["state"], state["stability"], state["due"], state["last_review"],
@@ -199,16 +191,27 @@ class Figures:
             if steps is None:
                 steps = steps_of[key] = array("q")
             steps.append((hour[1] + int(time[14:16])) * 8 + rating)
-            if hashes is not None:
-                try:
-                    hashes.append(int(review_id[-16:], 16) & _MASK)
-                except ValueError:
-                    hashes.append(hashed(review_id) if hashed is not None else 0)
+            ids.append(review_id)
             if day > newest:
                 newest = self.newest_day = day
                 horizon = newest - (RETENTION_DAYS - 1)
-                for old in [d for d in recent if d < horizon]:
-                    del recent[old]
+                self._forget_before(horizon)
+
+    def _new_deck(self, deck: str) -> dict[str, CardRow]:
+        self.days[deck] = {}
+        group: dict[str, CardRow] = {}
+        self.cards[deck] = group
+        return group
+
+    def _hour(self, time: str) -> tuple[int, int]:
+        """A log time's local day and the UTC minute its hour starts, kept per hour."""
+        hour = self._hours[time[:13]] = (self.local_day.exact(time),
+                                         _minute(time) - int(time[14:16]))
+        return hour
+
+    def _forget_before(self, horizon: int) -> None:
+        for old in [day for day in self.recent if day < horizon]:
+            del self.recent[old]
 
     def _claimed(self, key: str, deck: str) -> bool:
         """Whether another deck already has a card with this key (deck "a/b" card "c" and
@@ -219,73 +222,6 @@ class Figures:
             self._owner = {k: d for d, group in self.cards.items() for k in group}
         owner = self._owner.setdefault(key, deck)
         return owner != deck
-
-    def absorb(self, later: Figures) -> None:
-        """Add `later`, the figures of the reviews after these (made with `heads`), as if
-        each of its reviews had been added here in turn."""
-        if later.broken or self.broken:
-            self.broken = True
-            return
-        horizon = max(self.newest_day, later.newest_day) - (RETENTION_DAYS - 1)
-        owner = {key: deck for deck, group in self.cards.items() for key in group}
-        heads = later.heads or {}
-        for deck, group in later.cards.items():
-            mine = self.cards.get(deck)
-            if mine is None:
-                mine = self.cards[deck] = {}
-                self.days[deck] = {}
-            days = self.days[deck]
-            for day, totals in later.days[deck].items():
-                kept = days.get(day)
-                days[day] = list(totals) if kept is None else [a + b for a, b in zip(
-                    kept, totals, strict=True)]
-            for key, row in group.items():
-                old = mine.get(key)
-                if old is None:
-                    if owner.get(key, deck) != deck:
-                        self.broken = True  # a card key under two decks
-                        return
-                    mine[key] = row
-                    continue
-                day, kept_it, time, review_id = heads[key]
-                if (time, review_id) <= (old[LAST_TIME], old[LAST_ID]):
-                    self.broken = True  # out of order across the parts: sorted instead
-                    return
-                if old[AFTER] == REVIEW_STATE:  # its first review here was one in review
-                    totals = days[day]
-                    totals[IN_REVIEW] += 1
-                    totals[RETAINED] += kept_it
-                    row[ANSWERS] += 1
-                    row[KEPT] += kept_it
-                    if day >= horizon:
-                        tally = later.recent.setdefault(day, {}).setdefault(key, [0, 0])
-                        tally[0] += 1
-                        tally[1] += kept_it
-                row[ANSWERS] += old[ANSWERS]
-                row[KEPT] += old[KEPT]
-                row[LAST_DAY] = max(row[LAST_DAY], old[LAST_DAY])
-                row[PICKS] = _merged_picks(old[PICKS], row[PICKS])
-                mine[key] = row
-        for day, tallies in later.recent.items():
-            if day < horizon:
-                continue
-            recent = self.recent.setdefault(day, {})
-            for key, (answers, kept_count) in tallies.items():
-                known = recent.get(key)
-                recent[key] = [answers, kept_count] if known is None else [
-                    known[0] + answers, known[1] + kept_count]
-        self.newest_day = max(self.newest_day, later.newest_day)
-        for old_day in [d for d in self.recent if d < horizon]:
-            del self.recent[old_day]
-        self.touched |= later.touched
-        for key, values in later.steps.items():
-            steps = self.steps.get(key)
-            if steps is None:
-                self.steps[key] = values
-            else:
-                steps.extend(values)
-        self._owner = None
-        self._day_lists = None
 
     def add_review(self, review: Any) -> None:
         """Add a `model.Review`."""
@@ -301,6 +237,11 @@ class Figures:
         for group in self.cards.values():
             for row in group.values():
                 if row[DUE_DAY] is None:
+                    # A state's times as the log has them (a line checked once and vouched
+                    # for since is not checked again): in the one canonical form.
+                    row[DUE] = canonical(row[DUE]) or row[DUE]
+                    if row[LAST_REVIEW] is not None:
+                        row[LAST_REVIEW] = canonical(row[LAST_REVIEW]) or row[LAST_REVIEW]
                     row[DUE_DAY] = local_day(row[DUE])
 
     # -- as the cache keeps them -----------------------------------------------------------
@@ -351,17 +292,34 @@ class Figures:
         return figures
 
 
-def _merged_picks(first: dict[str, Any] | None, then: dict[str, Any] | None) -> Any:
-    """Wrong choices tallied before and after: each keeps the time and id it was first seen."""
-    if first is None or then is None:
-        return first if then is None else then
-    merged = {choice: list(seen) for choice, seen in first.items()}
-    for choice, seen in then.items():
-        if choice in merged:
-            merged[choice][0] += seen[0]
+def hex_hashes(ids: Iterable[str], hashed: Callable[[str], int] | None) -> Iterator[int]:
+    """64 bits of each review id: its last 16 hex digits, or `hashed(id)` for another id."""
+    for review_id in ids:
+        try:
+            yield int(review_id[-16:], 16) & _MASK
+        except ValueError:
+            yield hashed(review_id) if hashed is not None else 0
+
+
+def _new_row() -> CardRow:
+    row: CardRow = [None] * CARD_FIELDS
+    row[ANSWERS] = row[KEPT] = 0
+    return row
+
+
+def _count_picks(row: CardRow, picked: Any, time: str, review_id: str) -> None:
+    """Tally the choices of a wrong answer (each with the time and id it was first seen)."""
+    if type(picked) not in (list, tuple):
+        return
+    picks = row[PICKS]
+    if picks is None:
+        picks = row[PICKS] = {}
+    for choice in picked:
+        seen = picks.get(choice)
+        if seen is None:
+            picks[choice] = [1, time, review_id]
         else:
-            merged[choice] = seen
-    return merged
+            seen[0] += 1
 
 
 def _minute(time: str) -> int:

@@ -1,5 +1,5 @@
 """Personal FSRS parameters, fitted and scored with fsrs-rs (the `fsrs_rs_python` package,
-the Rust FSRS that Anki uses), and the calibration of predicted recall.
+the Rust FSRS that Anki uses); the calibration of predicted recall is `calibration`'s.
 
 A card's history is its answers in time order, each on a learner's day (`days.LearnerDays`).
 A review is scored when the card's previous review was on an earlier day: fsrs-rs, like
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from awsquiz.errors import AwsquizError
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 MIN_SCORED = 1_000  # fewer scored reviews than this and a fit means little
 HOLDOUT = 0.2  # the newest share of the scored reviews that checks a fit
 CALIBRATION_BINS = 10
-_BATCH = 1_000  # cards replayed at a time for the calibration: memory stays small
 _T = TypeVar("_T")
 
 
@@ -104,22 +102,22 @@ def fit(items: Sequence[fsrs_rs_python.FSRSItem]) -> tuple[float, ...]:
     """FSRS-6 parameters fitted on the items."""
     import fsrs_rs_python
 
-    model = _rust(lambda: fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS))
-    return tuple(float(v) for v in _rust(lambda: model.compute_parameters(list(items))))
+    model = rust(lambda: fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS))
+    return tuple(float(v) for v in rust(lambda: model.compute_parameters(list(items))))
 
 
 def score(parameters: Sequence[float], items: Sequence[fsrs_rs_python.FSRSItem]) -> Scores:
     """Log loss and RMSE(bins) of the parameters' predictions for the items."""
     import fsrs_rs_python
 
-    model = _rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
-    result = _rust(lambda: model.evaluate(list(items)))
+    model = rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
+    result = rust(lambda: model.evaluate(list(items)))
     return Scores(float(result.log_loss), float(result.rmse_bins))
 
 
 def card_days(history: Iterable[Answered], days: LearnerDays) -> dict[str, array[int]]:
-    """Each card's answers, compactly (one number per answer: its day * 8 + its rating), for
-    a long history read by `stats`."""
+    """Each card's answers, compactly (one number per answer: its day * 8 + its rating), as
+    `calibration` reads them."""
     from datetime import datetime
 
     cards: dict[str, array[int]] = {}
@@ -136,46 +134,7 @@ def card_days(history: Iterable[Answered], days: LearnerDays) -> dict[str, array
     return cards
 
 
-def calibration(
-    cards: Iterable[array[int]], parameters: Sequence[float]
-) -> list[CalibrationBin]:
-    """Predicted recall against recall, in bins of a tenth, over every scored review: each
-    card's memory replayed with the parameters (`card_days` gives the cards), predicted on
-    the forgetting curve."""
-    import fsrs_rs_python
-
-    model = _rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    sums = [[0.0, 0, 0] for _ in range(CALIBRATION_BINS)]
-    for batch in _batches((c for c in cards if c[-1] // 8 > c[0] // 8), _BATCH):
-        answers = [[divmod(value, 8) for value in card] for card in batch]
-        items = [
-            fsrs_rs_python.FSRSItem([
-                fsrs_rs_python.FSRSReview(rating, day - steps[i - 1][0] if i else 0)
-                for i, (day, rating) in enumerate(steps)
-            ])
-            for steps in answers
-        ]
-        states = _rust(partial(model.historical_memory_state_batch, items))
-        for steps, memory in zip(answers, states, strict=True):
-            for i in range(1, len(steps)):
-                elapsed = steps[i][0] - steps[i - 1][0]
-                if elapsed <= 0:
-                    continue
-                predicted = (1 + factor * elapsed / memory[i - 1].stability) ** decay
-                cell = sums[min(CALIBRATION_BINS - 1, int(predicted * CALIBRATION_BINS))]
-                cell[0] += predicted
-                cell[1] += steps[i][1] > 1
-                cell[2] += 1
-    return [
-        CalibrationBin(total / count, recalled / count, int(count))
-        for total, recalled, count in sums
-        if count
-    ]
-
-
-def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+def batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
     batch: list[_T] = []
     for item in items:
         batch.append(item)
@@ -186,7 +145,7 @@ def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
         yield batch
 
 
-def _rust(call: Callable[[], _T]) -> _T:
+def rust(call: Callable[[], _T]) -> _T:
     """Call into fsrs-rs; its panics (BaseException) become an AwsquizError."""
     try:
         return call()

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from awsquiz.model import Answered
 from awsquiz.model.state import State
-from awsquiz.scheduling.fitting import _rust
+from awsquiz.scheduling.fitting import rust
 
 MIN_SAMPLES = 10  # answers of a kind before their median time replaces the simulator's
 MAX_SECONDS = 20 * 60  # an answer left on the screen longer says nothing about its cost
@@ -61,4 +61,4 @@ def recommend(history: Iterable[Answered], parameters: Sequence[float]) -> float
     config.deck_size = max(MIN_DECK, min(MAX_DECK, len(after)))
     config.learn_span = SIMULATED_DAYS
     config.learn_limit = NEW_PER_DAY
-    return float(_rust(lambda: fsrs_rs_python.optimal_retention(config, list(parameters))))
+    return float(rust(lambda: fsrs_rs_python.optimal_retention(config, list(parameters))))

@@ -12,20 +12,17 @@ an offset of fractions of a second, decks named by path) is read from the whole 
 
 from __future__ import annotations
 
-import operator
 import os
-from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsquiz.decks.discovery import find_deck_files, select
 from awsquiz.decks.library import load_selected_index
 from awsquiz.decks.parse_ahead import parse_ahead
-from awsquiz.model import MARK_KINDS, Answered, DeckIndex
+from awsquiz.model import Answered, DeckIndex
 from awsquiz.services import learner
 from awsquiz.services.where import Where
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, covers, report_from_parts
@@ -34,6 +31,10 @@ from awsquiz.store import config as settings
 from awsquiz.store import figures_cache, parts_cache
 from awsquiz.store.exam_log import load_results
 from awsquiz.store.logfiles import log_stamps
+
+if TYPE_CHECKING:
+    from awsquiz.model.figures import Figures
+    from awsquiz.scheduling import calibration as tallies
 
 
 def gather(
@@ -59,10 +60,12 @@ def gather(
     key = "\n".join(deck.path for deck in shown)
     parts = _parts_if_current(kept, stamps, deck_stamps, shown)
     current = parts is not None
+    cached: figures_cache.Cached | None = None
     if parts is None:
-        parts = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps)
-        if parts is None:
+        made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps)
+        if made is None:
             return _from_history(where, selection, now)
+        parts, cached = made
     shared, deck_parts, kept_finals = parts
     if not covers(shared["newest_day"], now):
         return _from_history(where, selection, now)
@@ -79,14 +82,18 @@ def gather(
             raise
         # Kept parts of another shape (they are a cache): made again.
         made = _parts_made(where, folder, seconds, None, universe, shown, deck_stamps)
-        if made is None or not covers(made[0]["newest_day"], now):
+        if made is None or not covers(made[0][0]["newest_day"], now):
             return _from_history(where, selection, now)
-        report = report_from_parts(shown, made[1], made[0], exams, now, scope=scope,
+        (again_shared, again_parts, _), cached = made
+        report = report_from_parts(shown, again_parts, again_shared, exams, now, scope=scope,
                                    scheduler=scheduler)
+        current = False
+    lines = _kept_calibration(where, seconds, config, scope, kept if current else None, cached)
+    if lines is None:
+        return _from_history(where, selection, now)
     return replace(
         report,
-        calibration=_kept_calibration(folder, seconds, config, scope,
-                                      kept if current else None),
+        calibration=lines,
         parameters="personal" if config.parameters else "default",
         day_start=config.day_start,
         desired_retention=config.retention,
@@ -94,119 +101,99 @@ def gather(
 
 
 def _kept_calibration(
-    folder: Path, seconds: int, config: settings.Config, scope: Sequence[str] | None,
-    kept: dict[str, Any] | None,
-) -> list[CalibrationLine]:
-    """The calibration, kept with the parts while no log changed (it replays every card's
-    answers, so it is worked out again, from the logs a megabyte at a time, when one did)."""
+    where: Where, seconds: int, config: settings.Config, scope: Sequence[str] | None,
+    kept: dict[str, Any] | None, cached: figures_cache.Cached | None,
+) -> list[CalibrationLine] | None:
+    """The calibration: kept with the parts while no log changed, else from the tally of
+    the figures (grown by the answers the logs gained, `scheduling.calibration`). None if
+    the figures cannot stand for the history."""
+    folder = where.store(load=False).folder
+    key = _calibration_key(config)
+    lines_key = fastjson_key([key, sorted(scope) if scope is not None else None])
+    if kept is None:  # the parts were made just now: read back as written
+        kept = parts_cache.read_parts(folder, seconds)
+    stamps = log_stamps(folder)
+    current = kept is not None and kept.get("stamps") == stamps
+    lines = kept.get("calibration", {}).get(lines_key) if kept is not None and current else None
+    if lines is None:
+        token = cached.token if cached is not None else kept.get("token") if kept else None
+        tally = _tally(where, folder, seconds, config, key, cached, token)
+        if tally is None:
+            return None
+        lines = [list(line) for line in tally.lines(set(scope) if scope is not None else None)]
+        if kept is not None and current:
+            parts_cache.write_parts(folder, seconds, {
+                **kept, "calibration": {**kept.get("calibration", {}), lines_key: lines},
+            })
+    return [CalibrationLine(*line) for line in lines]
+
+
+def _calibration_key(config: settings.Config) -> str:
+    """What the calibration depends on besides the answers: the parameters and the days."""
     import time as clock
 
     zone = learner.days(config).zone
     config_zone: object = zone
     if zone is None:
         config_zone = ["system", list(clock.tzname), clock.timezone, clock.altzone]
-    key = fastjson_key([config.parameters, config.day_start, str(config_zone),
-                        sorted(scope) if scope is not None else None])
-    if kept is None:  # the parts were made just now: read back as written
-        kept = parts_cache.read_parts(folder, seconds)
-    stamps = log_stamps(folder)
-    lines = None
-    if kept is not None and kept.get("stamps") == stamps:
-        lines = kept.get("calibration", {}).get(key)
-    if lines is None:
-        found = _streamed_calibration(_answers(folder, scope), config)
-        if found is None:
-            from awsquiz.store.store import Store
+    return fastjson_key([config.parameters, config.day_start, str(config_zone)])
 
-            found = calibration(Store.at(folder).history(), config, scope)
-        lines = [[c.predicted, c.actual, c.reviews] for c in found]
-        if kept is not None and kept.get("stamps") == stamps:
-            parts_cache.write_parts(folder, seconds, {
-                **kept, "calibration": {**kept.get("calibration", {}), key: lines},
-            })
-    return [CalibrationLine(*line) for line in lines]
+
+def _tally(
+    where: Where, folder: Path, seconds: int, config: settings.Config, key: str,
+    cached: figures_cache.Cached | None, token: str | None,
+) -> tallies.Tally | None:
+    """The calibration tally of the figures `token` names: the kept one, grown by what the
+    figures gained, or made from every answer; kept for next time. None if the figures
+    cannot stand for the history."""
+    from awsquiz.scheduling import calibration as tallies
+    from awsquiz.scheduling import fitting
+
+    doc = parts_cache.read_tally(folder, seconds)
+    tally = None
+    try:
+        if doc is not None and type(doc.get("tallies")) is dict and key in doc["tallies"]:
+            tally = tallies.Tally.from_doc(doc["tallies"][key])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        tally = None
+    kept_token = doc.get("token") if doc is not None else None
+    parameters = config.parameters or fitting.default_parameters()
+    days = tallies.MinuteDays(learner.days(config))
+    if tally is not None and token is not None and kept_token == token:
+        return tally  # no answer since
+    if (cached is not None and cached.how == "grown" and tally is not None
+            and kept_token == cached.before):
+        tallies.grow(tally, _answers_of(cached.figures, days), parameters)
+    else:
+        every = (cached.figures if cached is not None and cached.how in ("built", "sorted")
+                 else figures_cache.every_step(folder, seconds, where.warn))
+        if every is None:
+            return None
+        tally = tallies.build(_answers_of(every, days), parameters)
+    if token is not None:
+        parts_cache.write_tally(folder, seconds, {"token": token,
+                                                  "tallies": {key: tally.to_doc()}})
+    return tally
+
+
+def _answers_of(
+    figures: Figures, days: tallies.MinuteDays
+) -> Iterator[tuple[str, str, Sequence[int]]]:
+    """(deck, card key, answers in learner's days) of each card the figures noted answers of."""
+    from awsquiz.scheduling.calibration import in_days
+
+    steps = figures.steps
+    for deck, group in figures.cards.items():
+        for key in group:
+            answers = steps.get(key)
+            if answers is not None:
+                yield deck, key, in_days(answers, days)
 
 
 def fastjson_key(value: Any) -> str:
     from awsquiz.system import fastjson
 
     return fastjson.dumps(value).decode()
-
-
-def _answers(folder: Path, scope: Sequence[str] | None) -> Iterator[Answered]:  # noqa: C901
-    """The reviews in scope as `calibration` reads them, a megabyte of log at a time: the
-    logs merged in (time, id) order, a copy of the review just given left out (the figures,
-    read first, hold each card's reviews in order and every id once), each card's first
-    review's (time, id) kept in `_FIRSTS` so that the cards go in the order of a sorted
-    history. A torn line was told of already, as the figures were read."""
-    import heapq
-
-    from awsquiz.store.logfiles import ignore, log_files
-    from awsquiz.store.reading import record_chunks
-
-    decks = set(scope) if scope is not None else None
-
-    def records(path: Path) -> Iterator[Any]:
-        for chunk in record_chunks(path, ignore):
-            yield from chunk.records
-
-    streams = [records(path) for path in log_files(folder)]
-    merged = streams[0] if len(streams) == 1 else heapq.merge(
-        *streams, key=lambda r: (r["time"], r["id"]))
-    _FIRSTS.clear()
-    _STREAM["ordered"] = True
-    newest: dict[str, tuple[str, str]] = {}
-    hashes = _STREAM["hashes"] = array("Q")
-    last = ("", "")
-    for r in merged:
-        if r.get("kind") in MARK_KINDS:
-            if r["kind"] == "undo":
-                _STREAM["ordered"] = False  # a review cancelled: the sorted history instead
-            continue
-        moment = (r["time"], r["id"])
-        if moment == last:
-            continue
-        last = moment
-        hashes.append(figures_cache.id_hash(r["id"]))
-        if decks is not None and r["deck"] not in decks:
-            continue
-        key = r["deck"] + "/" + r["card"]
-        _FIRSTS.setdefault(key, moment)
-        if newest.get(key, ("", "")) >= moment:
-            _STREAM["ordered"] = False  # a card's reviews out of order: sorted instead
-        newest[key] = moment
-        yield Answered(r["time"], r["id"], r["deck"], key, r["rating"], None, None, 0, 0)
-
-
-_FIRSTS: dict[str, tuple[str, str]] = {}
-_STREAM: dict[str, Any] = {}
-
-
-def _stream_was_sorted() -> bool:
-    """Whether the last `_answers` gave each card's reviews in order, every id once."""
-    ordered = sorted(_STREAM.pop("hashes", ()))
-    return bool(_STREAM.get("ordered")) and not any(
-        map(operator.eq, ordered, islice(ordered, 1, None)))
-
-
-def _streamed_calibration(
-    answers: Iterator[Answered], config: settings.Config
-) -> list[CalibrationLine] | None:
-    """`calibration` over `answers` (see `_answers`): the same cards in the same order; None
-    if a card's reviews came out of order or an id twice (the history is sorted instead)."""
-    from awsquiz.scheduling import fitting
-
-    cards = fitting.card_days(answers, learner.days(config))
-    if not _stream_was_sorted():
-        return None
-    if not cards:
-        return []
-    ordered = [cards[key] for key in sorted(cards, key=_FIRSTS.__getitem__)]
-    parameters = config.parameters or fitting.default_parameters()
-    return [
-        CalibrationLine(line.predicted, line.actual, line.reviews)
-        for line in fitting.calibration(ordered, parameters)
-    ]
 
 
 def _stamp(path: str) -> list[int]:
@@ -249,7 +236,7 @@ def _current(
 def _parts_made(
     where: Where, folder: Path, seconds: int, kept: dict[str, Any] | None,
     universe: Sequence[DeckIndex], shown: Sequence[DeckIndex], deck_stamps: dict[str, list[int]],
-) -> tuple[SharedPart, list[DeckPart], dict[str, Finals]] | None:
+) -> tuple[tuple[SharedPart, list[DeckPart], dict[str, Finals]], figures_cache.Cached] | None:
     """The parts from the figures (grown or built), reusing each kept deck part whose file
     is unchanged and none of whose cards was answered since, and the finals of every deck;
     kept for next time. None if the figures cannot stand for the history."""
@@ -294,13 +281,12 @@ def _parts_made(
     kept_finals = {} if len(every) < len(universe) else {
         "\n".join(deck.path for deck in universe): finals(every)
     }
-    if cached.token is None:
-        return shared, shown_parts, kept_finals
-    parts_cache.write_parts(folder, seconds, {
-        "stamps": cached.stamps, "token": cached.token, "universe": deck_stamps,
-        "shared": shared, "decks": decks, "finals": kept_finals,
-    })
-    return shared, shown_parts, kept_finals
+    if cached.token is not None:
+        parts_cache.write_parts(folder, seconds, {
+            "stamps": cached.stamps, "token": cached.token, "universe": deck_stamps,
+            "shared": shared, "decks": decks, "finals": kept_finals,
+        })
+    return (shared, shown_parts, kept_finals), cached
 
 
 def _from_history(
@@ -350,13 +336,14 @@ def calibration(
     parameters and days."""
     if not history:
         return []
+    from awsquiz.scheduling import calibration as tallies
     from awsquiz.scheduling import fitting
 
     decks = set(scope) if scope is not None else None
     in_scope = history if decks is None else [a for a in history if a.deck in decks]
+    deck_of = {answer.key: answer.deck for answer in in_scope}
     cards = fitting.card_days(in_scope, learner.days(config))
     parameters = config.parameters or fitting.default_parameters()
-    return [
-        CalibrationLine(line.predicted, line.actual, line.reviews)
-        for line in fitting.calibration(cards.values(), parameters)
-    ]
+    tally = tallies.build(((deck_of[key], key, answers) for key, answers in cards.items()),
+                          parameters)
+    return [CalibrationLine(*line) for line in tally.lines()]

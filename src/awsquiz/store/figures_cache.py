@@ -30,6 +30,7 @@ from typing import Any
 
 from awsquiz.model import MARK_KINDS
 from awsquiz.model.figures import Figures
+from awsquiz.model.figures_join import join
 from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
@@ -99,6 +100,14 @@ def load(folder: Path, offset_seconds: int, warn: Warn) -> Cached:
     before = main["token"] if main is not None and builder.how == "grown" else None
     return Cached(figures, builder.how, lambda: recent, stamps=stamps, token=token,
                   before=before)
+
+
+def every_step(folder: Path, offset_seconds: int, warn: Warn) -> Figures | None:
+    """The figures of every log read again, not cached, with each card's every answer in
+    `steps` (what the calibration needs when it has no tally to grow); None if they cannot
+    stand for the history."""
+    figures = _Builder(folder, offset_seconds, warn).run(None, _files(folder, offset_seconds))[0]
+    return None if figures.broken else figures
 
 
 def _files(folder: Path, offset: int) -> tuple[Path, Path, Path]:
@@ -222,7 +231,7 @@ class _Builder:
         for message in warnings:
             self.warn(message)
         self.unsettled = self.unsettled or unsettled
-        figures.absorb(later)
+        join(figures, later)
         first = covered[path.name]
         covered[path.name] = [entry[0], crc_combine(first[1], entry[1], entry[0] - split),
                               entry[2]]
@@ -307,7 +316,7 @@ def _split_point(logs: list[Path]) -> int | None:
 def _second_half(
     folder: Path, offset: int, path: Path, split: int, checked: dict[str, int]
 ) -> tuple[Figures, list[Any], array[int], bool, list[str]]:
-    """The figures of a log from `split` on (in the child process): what `absorb` adds to
+    """The figures of a log from `split` on (in the child process): what `join` adds to
     the first half's, the log's coverage from `split`, the ids' hashes, whether a last line
     was unsettled, and the warnings to give."""
     warnings: list[str] = []

@@ -79,10 +79,14 @@ def parse_records(
     consumed = data.rfind(b"\n") + 1
     tail = data[consumed:]  # the last line when it has no newline yet
     body = data if consumed == len(data) else data[:consumed]
+    if vouched and not tail:
+        vouched_records = _checked_before(body)
+        if vouched_records is not None:
+            return vouched_records, consumed
     lines = _split_lines(body)
     lines.pop()  # what follows the last newline: nothing
     where = _Lines(path, offset)
-    fast, check = fastjson.loads, _checked_before if vouched else check_record
+    fast, check = fastjson.loads, check_record
     records: list[Any] = []
     append = records.append
     for index, line in enumerate(lines):
@@ -104,8 +108,16 @@ def parse_records(
     return records, consumed
 
 
-def _checked_before(obj: object) -> str | None:
-    return None if needs_nothing(obj) else check_record(obj)
+def _checked_before(body: bytes) -> list[Any] | None:
+    """The records of lines checked before, if each is still as the check left it (see
+    `needs_nothing`); None to read them as any other lines (one is not, or cannot be read)."""
+    lines = body.split(b"\n")
+    lines.pop()
+    try:
+        records = list(map(fastjson.loads, lines))
+    except ValueError:
+        return None
+    return records if all(map(needs_nothing, records)) else None
 
 
 def _read_slowly(line: str | bytes, where: _Lines, index: int, warn: Warn) -> Any:
