@@ -115,14 +115,19 @@ class Figures:
         copy of the review just added; an undo (it cancels a review counted already) marks
         the figures `broken`. `hashes` gets 64 bits of each id (`hex_hashes`)."""
         self._day_lists = None
-        ids: list[str] = []
-        try:
-            self._add(records, ids)
-        finally:
+        ids: list[str] = []  # hashed a few thousand at a time: memory stays flat
+
+        def flush() -> None:
             if hashes is not None:
                 hashes.extend(hex_hashes(ids, hashed))
+            ids.clear()
 
-    def _add(self, records: Iterable[Any], ids: list[str]) -> None:
+        try:
+            self._add(records, ids, flush)
+        finally:
+            flush()
+
+    def _add(self, records: Iterable[Any], ids: list[str], flush: Callable[[], None]) -> None:
         cards, days_of, recent, heads = self.cards, self.days, self.recent, self.heads
         steps_of, touched, hours, claimed = self.steps, self.touched, self._hours, self._claimed
         local_day = self.local_day
@@ -192,6 +197,8 @@ class Figures:
                 steps = steps_of[key] = array("q")
             steps.append((hour[1] + int(time[14:16])) * 8 + rating)
             ids.append(review_id)
+            if len(ids) >= 4096:
+                flush()
             if day > newest:
                 newest = self.newest_day = day
                 horizon = newest - (RETENTION_DAYS - 1)

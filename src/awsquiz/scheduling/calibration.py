@@ -22,7 +22,7 @@ from awsquiz.scheduling.days import LearnerDays
 from awsquiz.scheduling.fitting import CALIBRATION_BINS, CalibrationBin, batches, rust
 
 UNIT = 1 << 32  # predicted recall is summed in these: exact, whatever the order
-_BATCH = 1_000  # cards replayed at a time: memory stays small
+_BATCH = 500  # cards replayed at a time: memory stays small
 # A card's memory after its last answer: [that answer's day, stability, difficulty].
 CardMemory = list[Any]
 # A deck's bins: [predicted recall in UNITs, reviews recalled, reviews] per tenth.

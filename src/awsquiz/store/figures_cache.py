@@ -170,10 +170,11 @@ class _Builder:
             self._feed(figures, logs, covered, hashes)
         else:
             self._feed_halves(figures, logs[0], split, covered, hashes)
-        ordered = sorted(hashes)
-        if figures.broken or any(map(operator.eq, ordered, islice(ordered, 1, None))):
+        if split is None:
+            hashes = array("Q", sorted(hashes))  # else each half sorted its own
+        if figures.broken or any(map(operator.eq, hashes, islice(hashes, 1, None))):
             return self._sorted(logs)
-        return figures, covered, array("Q", ordered)
+        return figures, covered, hashes
 
     def _grow(
         self, main: dict[str, Any], files: tuple[Path, Path, Path], logs: list[Path]
@@ -235,7 +236,10 @@ class _Builder:
         first = covered[path.name]
         covered[path.name] = [entry[0], crc_combine(first[1], entry[1], entry[0] - split),
                               entry[2]]
-        hashes.extend(ids)
+        # Each half's hashes sorted on its own (a list of a million numbers is big), merged.
+        mine = array("Q", sorted(hashes))
+        del hashes[:]
+        hashes.extend(heapq.merge(mine, ids))
 
     def _feed(
         self, figures: Figures, logs: list[Path], covered: Covered, hashes: array[int],
@@ -327,7 +331,7 @@ def _second_half(
     covered: Covered = {path.name: [split, 0, None]}
     ids: array[int] = array("Q")
     builder._feed(later, [path], covered, ids)
-    return later, covered[path.name], ids, builder.unsettled, warnings
+    return later, covered[path.name], array("Q", sorted(ids)), builder.unsettled, warnings
 
 
 # -- the files -------------------------------------------------------------------------------

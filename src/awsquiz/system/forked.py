@@ -54,16 +54,13 @@ class Forked(Generic[_T]):
             return self._work()
         import pickle
 
-        chunks = []
         try:
-            while block := os.read(self._pipe, 1 << 20):
-                chunks.append(block)
-        finally:
-            self._reap()
-        try:
-            ok, value = pickle.loads(b"".join(chunks))
+            with os.fdopen(self._pipe, "rb", closefd=False) as pipe:
+                ok, value = pickle.load(pipe)  # as it comes: never all the bytes at once
         except Exception:  # the child died (killed, out of memory): the work is done here
+            self._reap()
             return self._work()
+        self._reap()
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
