@@ -61,11 +61,12 @@ def gather(
     parts = _parts_if_current(kept, stamps, deck_stamps, shown)
     current = parts is not None
     cached: figures_cache.Cached | None = None
+    written = kept if current else None  # the parts as kept now (None: read them back)
     if parts is None:
         made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps)
         if made is None:
             return _from_history(where, selection, now)
-        parts, cached = made
+        parts, cached, written = made
     shared, deck_parts, kept_finals = parts
     if not covers(shared["newest_day"], now):
         return _from_history(where, selection, now)
@@ -84,11 +85,12 @@ def gather(
         made = _parts_made(where, folder, seconds, None, universe, shown, deck_stamps)
         if made is None or not covers(made[0][0]["newest_day"], now):
             return _from_history(where, selection, now)
-        (again_shared, again_parts, _), cached = made
+        (again_shared, again_parts, _), cached, written = made
         report = report_from_parts(shown, again_parts, again_shared, exams, now, scope=scope,
                                    scheduler=scheduler)
         current = False
-    lines = _kept_calibration(where, seconds, config, scope, kept if current else None, cached)
+    lines = _kept_calibration(where, seconds, config, scope, written, cached,
+                              unsaved=not current)
     if lines is None:
         return _from_history(where, selection, now)
     return replace(
@@ -102,15 +104,16 @@ def gather(
 
 def _kept_calibration(
     where: Where, seconds: int, config: settings.Config, scope: Sequence[str] | None,
-    kept: dict[str, Any] | None, cached: figures_cache.Cached | None,
+    kept: dict[str, Any] | None, cached: figures_cache.Cached | None, unsaved: bool = False,
 ) -> list[CalibrationLine] | None:
     """The calibration: kept with the parts while no log changed, else from the tally of
     the figures (grown by the answers the logs gained, `scheduling.calibration`). None if
-    the figures cannot stand for the history."""
+    the figures cannot stand for the history. `unsaved`: `kept` was just made, and is
+    written here, with the calibration, once."""
     folder = where.store(load=False).folder
     key = _calibration_key(config)
     lines_key = fastjson_key([key, sorted(scope) if scope is not None else None])
-    if kept is None:  # the parts were made just now: read back as written
+    if kept is None:  # parts not kept this time: those on disk, if any
         kept = parts_cache.read_parts(folder, seconds)
     stamps = log_stamps(folder)
     current = kept is not None and kept.get("stamps") == stamps
@@ -122,9 +125,10 @@ def _kept_calibration(
             return None
         lines = [list(line) for line in tally.lines(set(scope) if scope is not None else None)]
         if kept is not None and current:
-            parts_cache.write_parts(folder, seconds, {
-                **kept, "calibration": {**kept.get("calibration", {}), lines_key: lines},
-            })
+            kept = {**kept, "calibration": {**kept.get("calibration", {}), lines_key: lines}}
+            unsaved = True
+    if unsaved and kept is not None and current:
+        parts_cache.write_parts(folder, seconds, kept)
     return [CalibrationLine(*line) for line in lines]
 
 
@@ -236,7 +240,8 @@ def _current(
 def _parts_made(
     where: Where, folder: Path, seconds: int, kept: dict[str, Any] | None,
     universe: Sequence[DeckIndex], shown: Sequence[DeckIndex], deck_stamps: dict[str, list[int]],
-) -> tuple[tuple[SharedPart, list[DeckPart], dict[str, Finals]], figures_cache.Cached] | None:
+) -> tuple[tuple[SharedPart, list[DeckPart], dict[str, Finals]], figures_cache.Cached,
+           dict[str, Any] | None] | None:
     """The parts from the figures (grown or built), reusing each kept deck part whose file
     is unchanged and none of whose cards was answered since, and the finals of every deck;
     kept for next time. None if the figures cannot stand for the history."""
@@ -281,12 +286,11 @@ def _parts_made(
     kept_finals = {} if len(every) < len(universe) else {
         "\n".join(deck.path for deck in universe): finals(every)
     }
+    doc = None  # written with the calibration (`_kept_calibration`)
     if cached.token is not None:
-        parts_cache.write_parts(folder, seconds, {
-            "stamps": cached.stamps, "token": cached.token, "universe": deck_stamps,
-            "shared": shared, "decks": decks, "finals": kept_finals,
-        })
-    return (shared, shown_parts, kept_finals), cached
+        doc = {"stamps": cached.stamps, "token": cached.token, "universe": deck_stamps,
+               "shared": shared, "decks": decks, "finals": kept_finals}
+    return (shared, shown_parts, kept_finals), cached, doc
 
 
 def _from_history(

@@ -82,14 +82,16 @@ def write_snapshot(
 def crc_of(path: Path, length: int) -> int | None:
     """The CRC-32 of the first `length` bytes of `path`; None if they cannot all be read."""
     crc, left = 0, length
+    buffer = bytearray(_BLOCK)  # one buffer read into again and again: no copy per block
+    view = memoryview(buffer)
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=0) as handle:
             while left:
-                block = handle.read(min(left, _BLOCK))
-                if not block:
+                count = handle.readinto(view[: min(left, _BLOCK)])
+                if not count:
                     return None
-                crc = zlib.crc32(block, crc)
-                left -= len(block)
+                crc = zlib.crc32(view[:count], crc)
+                left -= count
     except OSError:
         return None
     return crc
