@@ -19,7 +19,7 @@ from awsquiz.errors import AwsquizError
 from awsquiz.scheduling import calibration, fitting
 from awsquiz.services.stats import _from_history, gather
 from awsquiz.services.where import Where
-from awsquiz.store import figures_cache, records
+from awsquiz.store import figures_cache, figures_halves, records
 from awsquiz.store.records import check_fully, check_record
 from awsquiz.store.store import Store
 from awsquiz.system import forked
@@ -53,7 +53,7 @@ def _figures(folder: Path) -> tuple[Any, ...]:
 
 def _in_two(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every log read in two processes; the list grows by one each time a child is forked."""
-    monkeypatch.setattr(figures_cache, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(figures_halves, "PARALLEL_BYTES", 1)
     forks: list[int] = []
     real = forked.Forked.__init__
 
@@ -78,7 +78,14 @@ def test_two_processes_give_the_figures_of_one(
     assert forks, "the log was not read in two processes"
     assert together == alone
     assert together[0] == "built"
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    started = len(forks)
+    # The second half read from the start of `stats`, while the decks are parsed.
     assert gather(where, [], NOW).to_dict() == _from_history(where, [], NOW).to_dict()
+    assert len(forks) > started
+    assert _figures(folder)[1] == alone[1]  # as cached
 
 
 def test_snapshot_vouches_only_for_bytes_unchanged(
@@ -92,7 +99,7 @@ def test_snapshot_vouches_only_for_bytes_unchanged(
     line = data.index(b'"rating":3')
     log.write_bytes(data[:line] + b'"rating":9' + data[line + 10:])  # same length
     assert figures_cache.vouched(folder, log, "history") == 0
-    monkeypatch.setattr(figures_cache, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(figures_halves, "PARALLEL_BYTES", 1)
     with pytest.raises(AwsquizError) as caught:
         gather(where, [], NOW)
     assert f"{log}:" in str(caught.value) and "rating" in str(caught.value)

@@ -35,6 +35,7 @@ from awsquiz.store.logfiles import log_stamps
 if TYPE_CHECKING:
     from awsquiz.model.figures import Figures
     from awsquiz.scheduling import calibration as tallies
+    from awsquiz.store.figures_halves import Halves
 
 
 def gather(
@@ -48,12 +49,27 @@ def gather(
     found = find_deck_files(where.deck_dirs, selection)
     if offset.microseconds or found[1] or tags:
         return _from_history(where, selection, now, tags)
-    ahead = parse_ahead(found[0])
+    # A first run over a long log: its second half is read by a second process from now
+    # on, while this one parses the decks (then on its own, not on every core).
+    early = figures_cache.start(folder, seconds, where.warn)
+    try:
+        return _gathered(where, selection, now, folder, seconds, found, early)
+    finally:
+        if early is not None:
+            early.cancel()  # when the figures came from elsewhere
+
+
+def _gathered(
+    where: Where, selection: Sequence[str], now: datetime, folder: Path, seconds: int,
+    found: tuple[list[Path], int], early: Halves | None,
+) -> StatsReport:
+    ahead = parse_ahead(found[0]) if early is None else None
     try:
         kept = parts_cache.read_parts(folder, seconds)
         stamps = log_stamps(folder)
     finally:
-        ahead.finish()
+        if ahead is not None:
+            ahead.finish()
     universe = load_selected_index(found)
     shown = select(universe, selection) if selection else universe
     deck_stamps = {deck.path: _stamp(deck.path) for deck in universe}
@@ -63,7 +79,7 @@ def gather(
     cached: figures_cache.Cached | None = None
     written = kept if current else None  # the parts as kept now (None: read them back)
     if parts is None:
-        made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps)
+        made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps, early)
         if made is None:
             return _from_history(where, selection, now)
         parts, cached, written = made
@@ -240,6 +256,7 @@ def _current(
 def _parts_made(
     where: Where, folder: Path, seconds: int, kept: dict[str, Any] | None,
     universe: Sequence[DeckIndex], shown: Sequence[DeckIndex], deck_stamps: dict[str, list[int]],
+    early: Halves | None = None,
 ) -> tuple[tuple[SharedPart, list[DeckPart], dict[str, Finals]], figures_cache.Cached,
            dict[str, Any] | None] | None:
     """The parts from the figures (grown or built), reusing each kept deck part whose file
@@ -249,7 +266,7 @@ def _parts_made(
     from awsquiz.errors import AwsquizError
     from awsquiz.session.stats_parts import deck_part, finals, shared_part
 
-    cached = figures_cache.load(folder, seconds, where.warn)
+    cached = figures_cache.load(folder, seconds, where.warn, early)
     figures = cached.figures
     if figures.broken:
         return None

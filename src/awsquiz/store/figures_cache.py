@@ -30,16 +30,14 @@ from typing import Any
 
 from awsquiz.model import MARK_KINDS
 from awsquiz.model.figures import Figures
-from awsquiz.model.figures_join import join
 from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
+from awsquiz.store.figures_halves import SHARE_WHILE_BUSY, Halves, halves_of
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
 from awsquiz.store.reading import record_chunks
 from awsquiz.store.snapshot import Coverage, is_stale, vouched
-from awsquiz.system import fastjson, forked
-from awsquiz.system.crc import combine as crc_combine
+from awsquiz.system import fastjson
 from awsquiz.system.files import write_cache
-from awsquiz.system.forked import Forked
 
 VERSION = parts_cache.VERSION  # 3: logs covered as the snapshot covers them (a CRC-32)
 _MASK = (1 << 64) - 1
@@ -69,8 +67,21 @@ class Cached:
         return self._recent()
 
 
-def load(folder: Path, offset_seconds: int, warn: Warn) -> Cached:
-    """The figures of every review log in `folder` (see the module's docstring)."""
+def start(folder: Path, offset_seconds: int, warn: Warn) -> Halves | None:
+    """On a first run (no figures cached) over one long log: its second half read by a
+    second process from now on, for `load` (which is then given what this returns), while
+    this one does other work; else None."""
+    if _files(folder, offset_seconds)[0].exists():
+        return None
+    logs = log_files(folder)
+    builder = _Builder(folder, offset_seconds, warn)
+    builder.vouched = {path.name: vouched(folder, path, machine_name()) for path in logs}
+    return halves_of(builder, logs, SHARE_WHILE_BUSY)
+
+
+def load(folder: Path, offset_seconds: int, warn: Warn, early: Halves | None = None) -> Cached:
+    """The figures of every review log in `folder` (see the module's docstring); `early`,
+    from `start`."""
     stamps = log_stamps(folder)
     files = _files(folder, offset_seconds)
     main = _read_main(files[0], folder, offset_seconds)
@@ -88,10 +99,12 @@ def load(folder: Path, offset_seconds: int, warn: Warn) -> Cached:
                     found = _Builder(folder, offset_seconds, warn).run(None, files)[0].recent
                 return found
 
+            if early is not None:
+                early.cancel()
             return Cached(figures, "cached", read_recent, stamps=stamps, token=token,
                           before=token)
     builder = _Builder(folder, offset_seconds, warn)
-    figures, covered, hashes = builder.run(main, files)
+    figures, covered, hashes = builder.run(main, files, early)
     figures.settle()
     token = None
     if stamps is not None and not builder.unsettled and not builder.warned:
@@ -146,6 +159,12 @@ class _Builder:
         self.unsettled = False
         self.vouched: dict[str, int] = {}  # log name -> bytes checked before (a first read)
 
+    def fork(self, warn: Warn) -> _Builder:
+        """A builder of the same figures that tells `warn` (one for a child process)."""
+        other = _Builder(self.folder, self.offset, warn)
+        other.vouched = self.vouched
+        return other
+
     def warn(self, message: str) -> None:
         self.warned = True
         if message not in self._said:  # once, though a log may be read again
@@ -153,11 +172,14 @@ class _Builder:
             self._warn(message)
 
     def run(
-        self, main: dict[str, Any] | None, files: tuple[Path, Path, Path]
+        self, main: dict[str, Any] | None, files: tuple[Path, Path, Path],
+        early: Halves | None = None,
     ) -> tuple[Figures, Covered, array[int]]:
         logs = log_files(self.folder)
         grown = self._grow(main, files, logs) if main is not None else None
         if grown is not None:
+            if early is not None:
+                early.cancel()
             self.how = "grown"
             return grown
         figures = Figures(self.offset)
@@ -165,13 +187,14 @@ class _Builder:
         hashes: array[int] = array("Q")
         # What this machine's snapshot vouches for was checked when it was made.
         self.vouched = {path.name: vouched(self.folder, path, machine_name()) for path in logs}
-        split = _split_point(logs)
-        if split is None:
+        halves = early if early is not None and early.fits(logs) else halves_of(self, logs)
+        if early is not None and halves is not early:
+            early.cancel()
+        if halves is None:
             self._feed(figures, logs, covered, hashes)
-        else:
-            self._feed_halves(figures, logs[0], split, covered, hashes)
-        if split is None:
             hashes = array("Q", sorted(hashes))  # else each half sorted its own
+        else:
+            hashes = halves.feed(self, figures, covered)
         if figures.broken or any(map(operator.eq, hashes, islice(hashes, 1, None))):
             return self._sorted(logs)
         return figures, covered, hashes
@@ -213,33 +236,6 @@ class _Builder:
         else:
             ids = array("Q", sorted([*ids, *new]))
         return figures, covered, ids
-
-    def _feed_halves(
-        self, figures: Figures, path: Path, split: int, covered: Covered, hashes: array[int]
-    ) -> None:
-        """`_feed` of one long log, its second half read by a second process meanwhile."""
-        child: Forked[tuple[Figures, list[Any], array[int], bool, list[str]]] = Forked(
-            lambda: _second_half(self.folder, self.offset, path, split, self.vouched))
-        try:
-            self._feed(figures, [path], covered, hashes, stop=split)
-        except BaseException:
-            child.cancel()
-            raise
-        if figures.broken:
-            child.cancel()
-            return
-        later, entry, ids, unsettled, warnings = child.result()
-        for message in warnings:
-            self.warn(message)
-        self.unsettled = self.unsettled or unsettled
-        join(figures, later)
-        first = covered[path.name]
-        covered[path.name] = [entry[0], crc_combine(first[1], entry[1], entry[0] - split),
-                              entry[2]]
-        # Each half's hashes sorted on its own (a list of a million numbers is big), merged.
-        mine = array("Q", sorted(hashes))
-        del hashes[:]
-        hashes.extend(heapq.merge(mine, ids))
 
     def _feed(
         self, figures: Figures, logs: list[Path], covered: Covered, hashes: array[int],
@@ -291,47 +287,6 @@ class _Builder:
         # Sorted and unique, no review is out of order: only a card key under two decks
         # leaves these figures broken (and the report is then made from the history).
         return figures, covered, array("Q", sorted(id_hash(i) for i in unique))
-
-
-# -- a long log read in two processes --------------------------------------------------------
-
-# A log shorter than this is read by one process: forking costs more than it saves.
-PARALLEL_BYTES = 16 << 20
-
-
-def _split_point(logs: list[Path]) -> int | None:
-    """Where to cut the one long log of a first read in two (just after a newline), if it
-    is worth it; None to read as usual."""
-    if len(logs) != 1 or not forked.can_fork():
-        return None
-    try:
-        with open(logs[0], "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size < PARALLEL_BYTES:
-                return None
-            handle.seek(size // 2)
-            block = handle.read(1 << 20)
-    except OSError:
-        return None  # read as usual, which says what is wrong
-    newline = block.find(b"\n")
-    return None if newline < 0 else size // 2 + newline + 1
-
-
-def _second_half(
-    folder: Path, offset: int, path: Path, split: int, checked: dict[str, int]
-) -> tuple[Figures, list[Any], array[int], bool, list[str]]:
-    """The figures of a log from `split` on (in the child process): what `join` adds to
-    the first half's, the log's coverage from `split`, the ids' hashes, whether a last line
-    was unsettled, and the warnings to give."""
-    warnings: list[str] = []
-    builder = _Builder(folder, offset, warnings.append)
-    builder.vouched = checked
-    later = Figures(offset)
-    later.heads = {}
-    covered: Covered = {path.name: [split, 0, None]}
-    ids: array[int] = array("Q")
-    builder._feed(later, [path], covered, ids)
-    return later, covered[path.name], array("Q", sorted(ids)), builder.unsettled, warnings
 
 
 # -- the files -------------------------------------------------------------------------------
