@@ -126,25 +126,23 @@ def _build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence
     model = rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
     curve = _Curve(parameters)
     tally = Tally()
-    review = fsrs_rs_python.FSRSReview
+    review, item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
     for batch in batches(cards, _BATCH):
-        answers = [[divmod(value, 8) for value in values] for _, _, values in batch]
+        days = [[value >> 3 for value in values] for _, _, values in batch]
         items = [
-            fsrs_rs_python.FSRSItem([
-                review(rating, day - steps[i - 1][0] if i else 0)
-                for i, (day, rating) in enumerate(steps)
-            ])
-            for steps in answers
+            item([review(value & 7, day - previous) for value, day, previous in zip(
+                values, card_days, [card_days[0], *card_days], strict=False)])
+            for (_, _, values), card_days in zip(batch, days, strict=True)
         ]
         states = rust(partial(model.historical_memory_state_batch, items))
-        for (deck, key, _), steps, memory in zip(batch, answers, states, strict=True):
+        for (deck, key, values), card_days, memory in zip(batch, days, states, strict=True):
             bins = _deck_bins(tally, deck)
-            for i in range(1, len(steps)):
-                elapsed = steps[i][0] - steps[i - 1][0]
+            for i in range(1, len(card_days)):
+                elapsed = card_days[i] - card_days[i - 1]
                 if elapsed > 0:
-                    curve.score(bins, elapsed, memory[i - 1].stability, steps[i][1])
+                    curve.score(bins, elapsed, memory[i - 1].stability, values[i] & 7)
             last = memory[-1]
-            tally.cards[key] = [steps[-1][0], last.stability, last.difficulty]
+            tally.cards[key] = [card_days[-1], last.stability, last.difficulty]
     return tally
 
 
