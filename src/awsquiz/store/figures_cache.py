@@ -20,7 +20,6 @@ from __future__ import annotations
 import heapq
 import operator
 import os
-import zlib
 from array import array
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
@@ -293,24 +292,10 @@ class _Builder:
 
 
 def _read_main(path: Path, folder: Path, offset: int) -> dict[str, Any] | None:
-    try:
-        data = path.read_bytes()
-        check, _, body = data.partition(b"\n")
-        if int(check, 16) != zlib.crc32(body):
-            return None
-        doc = fastjson.loads(body)
-        if (
-            type(doc) is not dict
-            or doc.get("version") != VERSION
-            or doc.get("folder") != os.fsdecode(folder)
-            or doc.get("offset") != offset
-            or type(doc.get("logs")) is not dict
-            or type(doc.get("token")) is not str
-        ):
-            return None
-        return doc
-    except (OSError, ValueError):
+    doc = parts_cache.read_sealed(path, folder, offset)
+    if doc is None or type(doc.get("logs")) is not dict or type(doc.get("token")) is not str:
         return None
+    return doc
 
 
 def _read_recent(path: Path, token: str) -> dict[int, dict[str, list[int]]] | None:
@@ -345,9 +330,7 @@ def _write(
     token = os.urandom(8).hex()
     write_cache(files[2], token.encode("ascii") + hashes.tobytes())
     write_cache(files[1], fastjson.dumps({"token": token, "recent": figures.recent_doc()}))
-    body = fastjson.dumps({
-        "version": VERSION, "folder": os.fsdecode(folder), "offset": figures.offset,
+    parts_cache.write_sealed(files[0], folder, figures.offset, {
         "token": token, "stamps": stamps, "logs": covered, "figures": figures.to_doc(),
     })
-    write_cache(files[0], b"%08x\n" % zlib.crc32(body) + body)
     return token

@@ -24,20 +24,20 @@ def base(folder: Path, offset: int) -> Path:
 
 def read_parts(folder: Path, offset: int) -> dict[str, Any] | None:
     """The parts document `write_parts` wrote for this folder and offset, if intact."""
-    return _read(_named(folder, offset, "parts"), folder, offset)
+    return read_sealed(_named(folder, offset, "parts"), folder, offset)
 
 
 def write_parts(folder: Path, offset: int, doc: dict[str, Any]) -> None:
-    _write(_named(folder, offset, "parts"), folder, offset, doc)
+    write_sealed(_named(folder, offset, "parts"), folder, offset, doc)
 
 
 def read_tally(folder: Path, offset: int) -> dict[str, Any] | None:
     """The calibration tallies `write_tally` wrote, if intact."""
-    return _read(_named(folder, offset, "calibration"), folder, offset)
+    return read_sealed(_named(folder, offset, "calibration"), folder, offset)
 
 
 def write_tally(folder: Path, offset: int, doc: dict[str, Any]) -> None:
-    _write(_named(folder, offset, "calibration"), folder, offset, doc)
+    write_sealed(_named(folder, offset, "calibration"), folder, offset, doc)
 
 
 def _named(folder: Path, offset: int, kind: str) -> Path:
@@ -45,7 +45,8 @@ def _named(folder: Path, offset: int, kind: str) -> Path:
     return where.with_name(f"{where.name}.{kind}.json")
 
 
-def _read(path: Path, folder: Path, offset: int) -> dict[str, Any] | None:
+def read_sealed(path: Path, folder: Path, offset: int) -> dict[str, Any] | None:
+    """A stats cache document, if intact, of this version, folder and offset."""
     try:
         data = path.read_bytes()
         check, _, body = data.partition(b"\n")
@@ -61,7 +62,8 @@ def _read(path: Path, folder: Path, offset: int) -> dict[str, Any] | None:
     return doc
 
 
-def _write(path: Path, folder: Path, offset: int, doc: dict[str, Any]) -> None:
+def write_sealed(path: Path, folder: Path, offset: int, doc: dict[str, Any]) -> None:
+    """`doc` with this version, folder and offset, behind its checksum."""
     body = fastjson.dumps({**doc, "version": VERSION, "folder": os.fsdecode(folder),
                            "offset": offset})
     write_cache(path, b"%08x\n" % zlib.crc32(body) + body)

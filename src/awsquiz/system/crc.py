@@ -24,22 +24,12 @@ def _square(matrix: list[int]) -> list[int]:
 
 def combine(first: int, second: int, second_length: int) -> int:
     """zlib.crc32(a + b) from zlib.crc32(a), zlib.crc32(b) and len(b)."""
-    if second_length <= 0:
-        return first
-    odd = [_POLY] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = _square(odd)  # two zero bits
-    odd = _square(even)  # four zero bits
-    while True:  # apply len(b) zero bytes to `first`, one bit of the length at a time
-        even = _square(odd)
+    step = [_POLY] + [1 << n for n in range(31)]  # what one zero bit does to a CRC
+    step = _square(_square(_square(step)))  # one zero byte
+    while second_length > 0:  # `first` through len(b) zero bytes, a bit of the length at a time
         if second_length & 1:
-            first = _times(even, first)
+            first = _times(step, first)
         second_length >>= 1
-        if not second_length:
-            break
-        odd = _square(even)
-        if second_length & 1:
-            first = _times(odd, first)
-        second_length >>= 1
-        if not second_length:
-            break
+        if second_length:
+            step = _square(step)
     return first ^ second
