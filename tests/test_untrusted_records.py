@@ -84,6 +84,7 @@ HOSTILE: dict[str, dict[str, Any]] = {
     "a negative response time": {"ms": -5},
     "a relearning card without a step": {"state_state": 3, "state_step": None},
     "a negative lapse count": {"state_lapses": -1},
+    "a kind that is a list": {"kind": ["undo"]},
 }
 
 
