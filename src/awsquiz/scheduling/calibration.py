@@ -94,19 +94,23 @@ def _deck_bins(tally: Tally, deck: str) -> DeckBins:
 PARALLEL_ANSWERS = 100_000
 
 
-def build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float]) -> Tally:
-    """The tally of cards given as (deck, card key, answers), each card's whole history; a
-    long history's cards are replayed half here, half in a second process meanwhile."""
+def build(
+    cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float],
+    minutes: MinuteDays | None = None,
+) -> Tally:
+    """The tally of cards given as (deck, card key, answers), each card's whole history, the
+    answers as day * 8 + rating (or minute * 8 + rating, with the `minutes` that tell their
+    days); a long history's cards are replayed half here, half in a second process."""
     every = list(cards)
     answers = sum(len(values) for _, _, values in every)
     if answers < PARALLEL_ANSWERS or len(every) < 2:
-        return _build(every, parameters)
+        return _build(every, parameters, minutes)
     from awsquiz.system.forked import Forked
 
     half = len(every) // 2
-    later = Forked(lambda: _build(every[half:], parameters))
+    later = Forked(lambda: _build(every[half:], parameters, minutes))
     try:
-        tally = _build(every[:half], parameters)
+        tally = _build(every[:half], parameters, minutes)
     except BaseException:
         later.cancel()
         raise
@@ -120,7 +124,10 @@ def build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[
     return tally
 
 
-def _build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float]) -> Tally:
+def _build(
+    cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float],
+    minutes: MinuteDays | None,
+) -> Tally:
     import fsrs_rs_python
 
     model = rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
@@ -128,6 +135,8 @@ def _build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence
     tally = Tally()
     review, item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
     for batch in batches(cards, _BATCH):
+        if minutes is not None:
+            batch = [(deck, key, in_days(values, minutes)) for deck, key, values in batch]
         days = [[value >> 3 for value in values] for _, _, values in batch]
         items = [
             item([review(value & 7, day - previous) for value, day, previous in zip(
@@ -147,15 +156,19 @@ def _build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence
 
 
 def grow(
-    tally: Tally, cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float]
+    tally: Tally, cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float],
+    minutes: MinuteDays | None = None,
 ) -> None:
-    """Add to `tally` the answers each card was given since, as (deck, card key, answers)."""
+    """Add to `tally` the answers each card was given since, as (deck, card key, answers),
+    the answers as `build` takes them."""
     import fsrs_rs_python
 
     model = rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
     curve = _Curve(parameters)
     memory_state = fsrs_rs_python.MemoryState
     for deck, key, values in cards:
+        if minutes is not None:
+            values = in_days(values, minutes)
         bins = _deck_bins(tally, deck)
         known = tally.cards.get(key)
         for value in values:

@@ -183,31 +183,28 @@ def _tally(
         return tally  # no answer since
     if (cached is not None and cached.how == "grown" and tally is not None
             and kept_token == cached.before):
-        tallies.grow(tally, _answers_of(cached.figures, days), parameters)
+        tallies.grow(tally, _answers_of(cached.figures), parameters, days)
     else:
         every = (cached.figures if cached is not None and cached.how in ("built", "sorted")
                  else figures_cache.every_step(folder, seconds, where.warn))
         if every is None:
             return None
-        tally = tallies.build(_answers_of(every, days), parameters)
+        tally = tallies.build(_answers_of(every), parameters, days)
     if token is not None:
         parts_cache.write_tally(folder, seconds, {"token": token,
                                                   "tallies": {key: tally.to_doc()}})
     return tally
 
 
-def _answers_of(
-    figures: Figures, days: tallies.MinuteDays
-) -> Iterator[tuple[str, str, Sequence[int]]]:
-    """(deck, card key, answers in learner's days) of each card the figures noted answers of."""
-    from awsquiz.scheduling.calibration import in_days
-
+def _answers_of(figures: Figures) -> Iterator[tuple[str, str, Sequence[int]]]:
+    """(deck, card key, answers as UTC minute * 8 + rating) of each card the figures noted
+    answers of."""
     steps = figures.steps
     for deck, group in figures.cards.items():
         for key in group:
             answers = steps.get(key)
             if answers is not None:
-                yield deck, key, in_days(answers, days)
+                yield deck, key, answers
 
 
 def fastjson_key(value: Any) -> str:
