@@ -238,3 +238,19 @@ def test_one_day_of_a_minute_in_any_zone() -> None:
         start = int(datetime(2024, 3, 30, tzinfo=UTC).timestamp()) // 60
         for minute in range(start, start + 60 * 24 * 3, 7):
             assert minutes(minute) == days.number(datetime.fromtimestamp(minute * 60, UTC))
+
+
+def test_another_day_start_is_a_calibration_of_its_own(
+    tmp_path: Path, reviews: list[Any]
+) -> None:
+    from dataclasses import replace
+
+    from awsquiz.store import config as settings
+
+    where, folder = _library(tmp_path, reviews, len(reviews))
+    before = gather(where, [], NOW).calibration
+    settings.save(folder, replace(settings.load(folder), day_start=0))
+    after = gather(where, [], NOW)
+    assert after.calibration == _from_history(where, [], NOW).calibration
+    assert after.calibration != before
+    assert after.day_start == 0
