@@ -162,6 +162,24 @@ def test_a_warm_decks_command_loads_none_of_the_heavy_modules() -> None:
     assert "awsquiz.services.listing" in loaded  # the command did run
 
 
+def test_a_warm_stats_reads_its_parts_and_loads_no_store_or_log_reader(isolated: Path) -> None:
+    from awsquiz.model import CardState, Rating, Review
+    from awsquiz.store.store import Store
+
+    state = CardState(2, None, 3.0, 5.0, "2026-12-01T09:00:00.000000+00:00",
+                      "2026-11-28T09:00:00.000000+00:00", 1, 0)
+    Store.open(isolated).append(Review(
+        id="a" * 24, deck="sample", card="kms", time="2026-11-28T09:00:00.000000+00:00",
+        rating=Rating.GOOD, right=True, picked=None, ms=1000, kind="study", state=state))
+    _loaded_after("stats", "--decks", str(DECKS))  # the first run keeps the figures
+    loaded = _loaded_after("stats", "--decks", str(DECKS))
+    assert "awsquiz.services.stats" in loaded  # the command did run
+    slow = {"awsquiz.store.store", "awsquiz.store.figures_cache", "awsquiz.store.reading",
+            "awsquiz.scheduling.calibration", "fsrs_rs_python",
+            *HEAVY - {"hashlib", "awsquiz.session.stats"}}
+    assert slow & loaded == set()
+
+
 def test_help_loads_neither_markdown_nor_the_services() -> None:
     loaded = _loaded_after("--help")
     assert {"rich.markdown", "rich.traceback", "awsquiz.services.listing", "yaml"} & loaded == set()

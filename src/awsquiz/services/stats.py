@@ -28,13 +28,14 @@ from awsquiz.services.where import Where
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, covers, report_from_parts
 from awsquiz.session.stats_report import CalibrationLine, StatsReport
 from awsquiz.store import config as settings
-from awsquiz.store import figures_cache, parts_cache
+from awsquiz.store import parts_cache
 from awsquiz.store.exam_log import load_results
 from awsquiz.store.logfiles import log_stamps
 
 if TYPE_CHECKING:
     from awsquiz.model.figures import Figures
     from awsquiz.scheduling import calibration as tallies
+    from awsquiz.store import figures_cache
     from awsquiz.store.figures_halves import Halves
 
 
@@ -43,7 +44,7 @@ def gather(
 ) -> StatsReport:
     """Read the decks (all, or those selected; with `tags`, only their cards with one of
     those tags), the review logs' figures and the exam results."""
-    folder = where.store(load=False).folder  # made if missing; refused if it is a file
+    folder = where.made_folder()
     offset = now.utcoffset() or timedelta(0)
     seconds = int(offset.total_seconds())
     found = find_deck_files(where.deck_dirs, selection)
@@ -51,7 +52,11 @@ def gather(
         return _from_history(where, selection, now, tags)
     # A first run over a long log: its second half is read by a second process from now
     # on, while this one parses the decks (then on its own, not on every core).
-    early = figures_cache.start(folder, seconds, where.warn)
+    early = None
+    if not parts_cache.has_figures(folder, seconds):
+        from awsquiz.store import figures_cache
+
+        early = figures_cache.start(folder, seconds, where.warn)
     try:
         return _gathered(where, selection, now, folder, seconds, found, early)
     finally:
@@ -126,7 +131,7 @@ def _kept_calibration(
     the figures (grown by the answers the logs gained, `scheduling.calibration`). None if
     the figures cannot stand for the history. `unsaved`: `kept` was just made, and is
     written here, with the calibration, once."""
-    folder = where.store(load=False).folder
+    folder = where.made_folder()
     key = _calibration_key(config)
     lines_key = fastjson_key([key, sorted(scope) if scope is not None else None])
     if kept is None:  # parts not kept this time: those on disk, if any
@@ -185,6 +190,8 @@ def _tally(
             and kept_token == cached.before):
         tallies.grow(tally, _answers_of(cached.figures), parameters, days)
     else:
+        from awsquiz.store import figures_cache
+
         every = (cached.figures if cached is not None and cached.how in ("built", "sorted")
                  else figures_cache.every_step(folder, seconds, where.warn))
         if every is None:
@@ -262,6 +269,7 @@ def _parts_made(
     from awsquiz.decks.cache import load_facts
     from awsquiz.errors import AwsquizError
     from awsquiz.session.stats_parts import deck_part, finals, shared_part
+    from awsquiz.store import figures_cache
 
     cached = figures_cache.load(folder, seconds, where.warn, early)
     figures = cached.figures

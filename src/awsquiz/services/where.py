@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awsquiz.decks.library import Library, load_library
-from awsquiz.store.logfiles import Warn
-from awsquiz.store.store import Store
+from awsquiz.store.logfiles import Warn, progress_folder
 from awsquiz.system import paths
+
+if TYPE_CHECKING:
+    from awsquiz.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,13 @@ class Where:
             self.deck_dirs, selection, warn=(lambda message: None) if quiet else self.warn
         )
 
+    def made_folder(self) -> Path:
+        """The progress folder, made if missing (an error if it is a file)."""
+        return progress_folder(self.folder)
+
     def store(self, *, load: bool = True) -> Store:
         """The progress store, read and caught up unless `load` is False (see Store.at)."""
+        from awsquiz.store.store import Store  # not for commands that only read caches
+
         store = Store.at(self.folder, warn=self.warn)
         return store.load() if load else store

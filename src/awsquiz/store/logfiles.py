@@ -132,6 +132,20 @@ def unlock(fd: int) -> None:
 
 
 
+def progress_folder(folder: Path) -> Path:
+    """The progress folder, made if missing; AwsquizError if it is a file or cannot be made."""
+    if folder.exists() and not folder.is_dir():
+        raise AwsquizError(
+            f"{folder}: the progress folder is a file, not a folder",
+            hint="choose another with --progress DIR or AWSQUIZ_PROGRESS",
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise io_error(folder, "could not create the progress folder", exc) from exc
+    return folder
+
+
 def io_error(path: Path, what: str, exc: OSError) -> AwsquizError:
     reason = exc.strerror or str(exc)
     code = exc.errno

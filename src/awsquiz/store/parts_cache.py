@@ -22,6 +22,12 @@ def base(folder: Path, offset: int) -> Path:
     return paths.cache_dir() / "stats" / f"{paths.cache_name(folder)}{sign}{abs(offset)}"
 
 
+def has_figures(folder: Path, offset: int) -> bool:
+    """Whether figures are cached for this folder and offset (`store.figures_cache`)."""
+    where = base(folder, offset)
+    return where.with_name(f"{where.name}.json").exists()
+
+
 def read_parts(folder: Path, offset: int) -> dict[str, Any] | None:
     """The parts document `write_parts` wrote for this folder and offset, if intact."""
     return read_sealed(_named(folder, offset, "parts"), folder, offset)

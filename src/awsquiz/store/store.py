@@ -23,6 +23,7 @@ from awsquiz.store.logfiles import (
     lock,
     log_files,
     machine_name,
+    progress_folder,
     unlock,
 )
 from awsquiz.store.reading import (
@@ -114,17 +115,7 @@ class Store:
     ) -> Store:
         """The store of a progress folder (created if missing), with nothing read yet: ready
         for `ensure_writable`, and for `load` before its progress is used."""
-        folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise AwsquizError(
-                f"{folder}: the progress folder is a file, not a folder",
-                hint="choose another with --progress DIR or AWSQUIZ_PROGRESS",
-            )
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise io_error(folder, "could not create the progress folder", exc) from exc
-        return cls(folder, machine_name(machine), warn)
+        return cls(progress_folder(Path(folder)), machine_name(machine), warn)
 
     def load(self) -> Store:
         """Read the snapshot and catch up with the logs (see `open`); returns the store."""
