@@ -9,6 +9,10 @@ from typing import Any
 
 import pytest
 
+from awsquiz.cli import register
+
+register()  # every command on the app the tests invoke (a run registers only the one it names)
+
 TESTS = Path(__file__).parent
 DECKS = TESTS / "decks"
 BAD = TESTS / "bad"

@@ -193,3 +193,85 @@ def test_a_command_that_parses_decks_loads_the_parser(
     monkeypatch.setenv("AWSQUIZ_CACHE", str(tmp_path / "fresh-cache"))  # no parse cache yet
     loaded = _loaded_after(command, str(DECKS / "sample.yaml"))
     assert {"yaml", "awsquiz.decks.deck_file"} <= loaded
+
+
+def test_a_run_registers_only_the_command_it_names() -> None:
+    from awsquiz.cli.commands import COMMANDS
+
+    loaded = _loaded_after("decks", "--decks", str(DECKS))
+    modules = {f"awsquiz.cli.commands.{module}" for module in COMMANDS.values()}
+    assert modules & loaded == {"awsquiz.cli.commands.decks"}
+
+
+def test_every_command_is_registered_by_the_module_the_table_names() -> None:
+    from awsquiz.cli import app
+    from awsquiz.cli.commands import COMMANDS
+
+    registered = {info.name: info.callback.__module__ for info in app.registered_commands
+                  if info.name is not None and info.callback is not None}
+    groups = {info.name for info in app.registered_groups}
+    assert set(registered) | groups == set(COMMANDS)
+    for name, module in registered.items():
+        assert module == f"awsquiz.cli.commands.{COMMANDS[name]}", name
+    assert groups == {name for name, module in COMMANDS.items() if module == "progress"}
+
+
+def test_help_lists_every_command(capfd: pytest.CaptureFixture[str]) -> None:
+    from awsquiz.cli.commands import COMMANDS
+
+    code = (
+        "import sys\nsys.argv = ['awsquiz', '--help']\nfrom awsquiz.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "100", "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    listed = [line.split()[1] for line in done.stdout.splitlines()
+              if line.startswith("│ ") and len(line.split()) > 2]
+    assert [name for name in listed if name in COMMANDS] == list(COMMANDS)
+
+
+def test_the_first_card_is_shown_before_grading_marks_and_the_review_log_load() -> None:
+    """What `study` has loaded when the first card's prompt is up: the rest loads while the
+    learner reads (after a first run has filled the caches)."""
+    code = (
+        "import json, sys\n"
+        "from awsquiz.ui.session import RichTerminal\n"
+        "def prompt(self, text):\n"
+        "    print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+        "    raise SystemExit(0)\n"
+        "RichTerminal.prompt = prompt\n"
+        f"sys.argv = ['awsquiz', 'study', '--decks', {str(DECKS)!r}]\n"
+        "from awsquiz.cli import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    for _ in range(2):  # the first run fills the caches
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, check=True, stdin=subprocess.DEVNULL)
+    loaded = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert "awsquiz.services.study" in loaded  # the session did start
+    assert {"awsquiz.session.grading", "awsquiz.services.marks", "awsquiz.session.selection",
+            "awsquiz.decks.deck_file", "yaml", "fsrs"} & loaded == set()
+
+
+def test_the_model_package_loads_a_module_when_one_of_its_names_is_asked_for() -> None:
+    import importlib
+
+    import awsquiz.model as model
+
+    code = (
+        "import sys\nfrom awsquiz.model import Card\n"
+        "print(sorted(m for m in sys.modules if m.startswith('awsquiz.model.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(SRC)}, check=True)
+    assert done.stdout.split() == ["['awsquiz.model.build',", "'awsquiz.model.card']"]
+    assert set(model._HOME) == set(model.__all__)
+    for name, home in model._HOME.items():
+        assert getattr(model, name) is getattr(
+            importlib.import_module(f"awsquiz.model.{home}"), name
+        ), name
+    with pytest.raises(AttributeError):
+        model.Nothing  # noqa: B018

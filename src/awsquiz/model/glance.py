@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from awsquiz.model.progress import CardProgress
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from awsquiz.model.progress import CardProgress
 
 
 class Glance(NamedTuple):

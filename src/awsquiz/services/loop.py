@@ -11,19 +11,22 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Card, CardProgress, CardState, CardType, Rating, Review
+from awsquiz.model import CardType, Rating
 from awsquiz.model.state import LEECH_LAPSES
 from awsquiz.model.times import from_iso, iso
-from awsquiz.scheduling.scheduler import Scheduler
-from awsquiz.services.marks import set_suspended, undo_answer
 from awsquiz.session.turn import Answer, Feedback, Terminal, TimeUp, Turn
 from awsquiz.store import config as settings
 from awsquiz.store import glances
-from awsquiz.store.logfiles import Warn, new_review_id
-from awsquiz.store.store import Store
+from awsquiz.store.logfiles import new_review_id
+
+if TYPE_CHECKING:  # names for annotations only: the first card is shown without them
+    from awsquiz.model import Card, CardProgress, CardState, Review
+    from awsquiz.scheduling.scheduler import Scheduler
+    from awsquiz.store.logfiles import Warn
+    from awsquiz.store.store import Store
 
 QUIT = "q"
 FLAG = "f"
@@ -154,6 +157,7 @@ def _undo(
     if not given:
         terminal.show_problem("nothing to undo: no answer given in this session yet")
         return False
+    from awsquiz.services.marks import set_suspended, undo_answer
     last = given.pop()
     key = last.review.deck + "/" + last.review.card
     undo_answer(store, last.review, last.previous, now)
@@ -173,6 +177,7 @@ def _suspend(
     dropped: list[str],
 ) -> None:
     """`s`: the card shown is suspended and the session goes on without it."""
+    from awsquiz.services.marks import set_suspended
     set_suspended(store, [card.key], now, on=True)
     session.drop(card.key)
     dropped.append(card.key)
@@ -204,6 +209,7 @@ def _leech(
             f"is unlikely to help: {rewrite}. Keep it out with: awsquiz suspend {card.key}"
         )
         return False
+    from awsquiz.services.marks import set_suspended
     set_suspended(store, [card.key], now, on=True)
     session.drop(card.key)
     dropped.append(card.key)
@@ -229,15 +235,6 @@ def ask(
     A response that names no choice is explained and asked again; nothing is recorded for it.
     """
     terminal.show_question(turn)
-    # Grading is loaded while the learner reads: the first card is shown without it.
-    from awsquiz.session.grading import (
-        Unreadable,
-        check_count,
-        grade_choices,
-        pick_choices,
-        typed_is_right,
-    )
-
     card = turn.card
     started = time.monotonic()
     exam = turn.mode == "exam"
@@ -254,6 +251,7 @@ def ask(
     while True:
         response = _read(terminal, prompt, meanwhile)
         meanwhile = None
+        from awsquiz.session import grading  # once answered: the first card is up without it
         if response is None or response.strip().lower() == QUIT:
             return None
         action = _action(response, allow_flag=allow_flag, allow_undo=allow_undo)
@@ -265,22 +263,23 @@ def ask(
         ms = int((time.monotonic() - started) * 1000)
         if not card.type.typed:
             try:
-                picked = pick_choices(response, turn.choices, many=card.type is CardType.MULTI)
-                if card.type is CardType.MULTI:
-                    check_count(picked, len(card.answers))
-            except Unreadable as problem:
+                multi = card.type is CardType.MULTI
+                picked = grading.pick_choices(response, turn.choices, many=multi)
+                if multi:
+                    grading.check_count(picked, len(card.answers))
+            except grading.Unreadable as problem:
                 terminal.show_problem(str(problem))
                 continue
-            graded = grade_choices(card, picked)
+            graded = grading.grade_choices(card, picked)
             return Answer(card, graded.right, graded.rating, graded.picked, ms)
         typed = response.strip()
         if exam:  # no answer is shown before the end: the typed text alone decides
             if not typed:
                 terminal.show_problem("type your answer")
                 continue
-            right = typed_is_right(card, typed)
+            right = grading.typed_is_right(card, typed)
             return Answer(card, right, Rating.GOOD if right else Rating.AGAIN, typed, ms)
-        if typed and typed_is_right(card, typed):
+        if typed and grading.typed_is_right(card, typed):
             return Answer(card, True, Rating.GOOD, typed, ms)
         terminal.show_reveal(turn, typed)
         rating = _read_rating(terminal, allow_undo=allow_undo)
@@ -344,6 +343,7 @@ def record(
     """
     if previous is not None and previous.last_review is not None:
         now = max(now, from_iso(previous.last_review) + _TICK)
+    from awsquiz.model.review import Review
     state = scheduler.review(previous, answer.rating, now)
     review = Review(
         id=new_review_id(),

@@ -6,21 +6,24 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from awsquiz.decks.library import CardShelf, deck_cards
-from awsquiz.model import Card, DeckIndex, Review
 from awsquiz.model.deck import teaching_order
 from awsquiz.services.loop import LoadLater, next_due, ready_for_answers, run_session
 from awsquiz.services.reading import decks_and_progress
 from awsquiz.services.untimed import Untimed
-from awsquiz.services.where import Where
-from awsquiz.session.queue import StudyQueue, plan_study, sibling_map
-from awsquiz.session.selection import narrow
-from awsquiz.session.turn import Answer, Summary, Terminal, Turn, shuffled_choices
+from awsquiz.session.queue import plan_study, sibling_map
+from awsquiz.session.turn import Summary, Turn, shuffled_choices
 from awsquiz.store import config as settings
 from awsquiz.store import glances
 from awsquiz.system import paths
+
+if TYPE_CHECKING:  # names for annotations only: a session starts without loading them
+    from awsquiz.model import Card, DeckIndex, Review
+    from awsquiz.services.where import Where
+    from awsquiz.session.queue import StudyQueue
+    from awsquiz.session.turn import Answer, Terminal
 
 
 class _Study(Untimed):
@@ -84,7 +87,7 @@ class _Study(Untimed):
 
     def rewind(self, saved: object) -> None:
         queue, summary, (shown, turns) = cast(
-            tuple[StudyQueue, Summary, tuple[frozenset[str], int]], saved
+            "tuple[StudyQueue, Summary, tuple[frozenset[str], int]]", saved
         )
         self.queue, self.shown, self.turns = queue, shown, turns
         self.summary.restore(summary)
@@ -131,6 +134,8 @@ def run_study(
     daily = settings.load(later.store.folder).new_per_day if new_per_day is None else new_per_day
     keys = [key for deck in decks for key in deck.keys if key not in seen.suspended]
     if tags:  # the cards are built to read their tags (the plain path builds none)
+        from awsquiz.session.selection import narrow
+
         tagged = {card.key for card in narrow(_cards(decks), tags, seen.suspended)}
         keys = [key for key in keys if key in tagged]
     clock = clock or paths.clock()

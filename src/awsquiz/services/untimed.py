@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from awsquiz.session.turn import Answer, Summary, Turn
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from awsquiz.session.turn import Answer, Summary, Turn
 
 
 class Untimed:
