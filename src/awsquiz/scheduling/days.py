@@ -7,10 +7,13 @@ learner's local day numbers, a day starting at `day_start` (4 AM by default), no
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
 DEFAULT_DAY_START = 4
+_LAST_OF_DAY = timedelta(hours=23, minutes=59, seconds=59, microseconds=999999)
+_CANONICAL_LENGTH = len("2026-11-28T09:00:00.000000+00:00")
 
 
 def check_day_start(value: object) -> int:
@@ -32,6 +35,16 @@ class LearnerDays(NamedTuple):
         local = moment.astimezone(self.zone)
         return (local - timedelta(hours=self.day_start)).toordinal()
 
+    def number_of_text(self, text: str) -> int:
+        """`number` of a time given as ISO text: for the canonical UTC form, from the one
+        moment of its UTC date at which the learner's day changes (worked out once per date),
+        without parsing the text; for thousands of review times at once."""
+        if len(text) == _CANONICAL_LENGTH and text.endswith("+00:00"):
+            split = _utc_date(self, text[:10])
+            if split is not None:
+                return split[0] + (text[11:26] >= split[1])
+        return self.number(datetime.fromisoformat(text))
+
     def between(self, earlier: datetime, later: datetime) -> int:
         """Calendar days from `earlier` to `later` (never below 0)."""
         return max(0, self.number(later) - self.number(earlier))
@@ -44,3 +57,25 @@ class LearnerDays(NamedTuple):
         if self.zone is None:
             return wall.astimezone().astimezone(UTC)  # a naive time is read as the system's
         return wall.replace(tzinfo=self.zone).astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_date(days: LearnerDays, date_text: str) -> tuple[int, str] | None:
+    """For the UTC date `date_text` (YYYY-MM-DD): the learner's day at its start, and the UTC
+    time of day (HH:MM:SS.ffffff) from which its moments fall on the next one ("~", after
+    every time, if none do); None if the UTC offset changes that day (then each time is
+    worked out on its own)."""
+    start = datetime.fromisoformat(f"{date_text}T00:00:00+00:00")
+    first, last = start.astimezone(days.zone), (start + _LAST_OF_DAY).astimezone(days.zone)
+    if first.utcoffset() != last.utcoffset():
+        return None
+    shift = timedelta(hours=days.day_start)
+    day = (first - shift).toordinal()
+    if (last - shift).toordinal() == day:
+        return day, "~"
+    # One offset all day: the learner's day changes once, at day_start o'clock local time.
+    change = (datetime.combine((last - shift).date(), time(), tzinfo=last.tzinfo) + shift)
+    moment = change.astimezone(UTC)
+    if not start <= moment <= start + _LAST_OF_DAY or (last - shift).toordinal() != day + 1:
+        return None
+    return day, moment.strftime("%H:%M:%S.%f")

@@ -136,21 +136,15 @@ class Scheduler:
     ) -> list[float]:
         """`retrievability` of many cards at once (thousands are due at a session's start),
         each given by its state's last review time and stability."""
-        number, parse = self.days.number, datetime.fromisoformat
-        today = number(now)
+        day_of = self.days.number_of_text
+        today = self.days.number(now)
         factor, decay = self._factor, -self.decay
-        # Day numbers of review times, worked out once per minute of them: a time zone's
-        # offset is whole minutes, so every UTC time of one minute falls on the same day.
-        by_minute: dict[str, int] = {}
         result = []
         for last_review, stability in reviewed:
             if last_review is None or not stability:
                 result.append(0.0)
                 continue
-            minute = last_review[:16] if last_review.endswith("+00:00") else last_review
-            day = by_minute.get(minute)
-            if day is None:
-                day = by_minute[minute] = number(parse(last_review))
+            day = day_of(last_review)
             result.append(float((1 + factor * max(0, today - day) / stability) ** decay))
         return result
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from awsquiz.session.stats import HEATMAP_WEEKS, RETENTION_DAYS, shade
 from awsquiz.ui import console, inert
-from awsquiz.ui.fit import fit_columns
+from awsquiz.ui.fit import aligned, fit_columns
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -91,7 +91,6 @@ def _title(term: Console, text: str) -> None:
 
 
 def _cards(report: StatsReport, term: Console) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     _title(term, "Cards")
@@ -103,6 +102,25 @@ def _cards(report: StatsReport, term: Console) -> None:
         rows.append(deck_row(report.total))
     # Every number whole and no deck id broken: at a narrow width, columns are left out.
     kept = fit_columns(HEADERS, rows, term.width, gap=1, drop=NARROW_DROPS)
+    # Drawn as a Table only when it does not fit: Rich's Table is slow over hundreds of cells.
+    lines = aligned(
+        [[HEADERS[i] for i in kept], *([inert(row[i]) for i in kept] for row in rows)],
+        term.width, gap=1, right=range(1, len(kept)), styles=["cyan"], header=True,
+        bold=[len(rows)] if len(report.decks) > 1 else [],
+    )
+    if lines is not None:
+        term.print(lines)
+    else:
+        _cards_table(report, rows, kept, term)
+    _cards_notes(report, kept, term)
+
+
+def _cards_table(
+    report: StatsReport, rows: list[list[str]], kept: list[int], term: Console
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=None, pad_edge=False, padding=(0, 0, 0, 1), header_style="bold")
     for index in kept:
         if index == 0:
@@ -113,6 +131,11 @@ def _cards(report: StatsReport, term: Console) -> None:
         style = "bold" if number == len(report.decks) else ""
         table.add_row(*[Text(inert(cells[i]), style=style) for i in kept])
     term.print(table)
+
+
+def _cards_notes(report: StatsReport, kept: list[int], term: Console) -> None:
+    from rich.text import Text
+
     left_out = [HEADERS[i] for i in range(len(HEADERS)) if i not in kept]
     if left_out:
         term.print(Text(f"left out at this width: {', '.join(left_out)} (--json has them)",
@@ -244,25 +267,31 @@ def _activity(report: StatsReport, term: Console) -> None:
 
 
 def _weak_tags(report: StatsReport, term: Console) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     if not report.weak_tags:
         return
     _title(
         term,
         f"Weakest tags (retention, all time, {report.min_tag_reviews}+ answers in review)",
     )
+    cells = [
+        [inert(tag.tag), percent(tag.retention), plural(tag.reviews, "answer"),
+         f"awsquiz study --all --tag {_shell_word(inert(tag.tag))}"]
+        for tag in report.weak_tags
+    ]
+    lines = aligned(cells, term.width, gap=2, right=(1, 2), styles=["cyan", "", "", "dim"])
+    if lines is not None:
+        term.print(lines)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
     table.add_column("tag", overflow="fold", style="cyan")
     table.add_column("retention", justify="right", no_wrap=True)
     table.add_column("answers", justify="right", no_wrap=True)
     table.add_column("drill", overflow="fold", style="dim")
-    for tag in report.weak_tags:
-        table.add_row(
-            Text(inert(tag.tag)), Text(percent(tag.retention)), Text(plural(tag.reviews, "answer")),
-            Text(f"awsquiz study --all --tag {_shell_word(inert(tag.tag))}"),
-        )
+    for row in cells:
+        table.add_row(*map(Text, row))
     term.print(table)
 
 
