@@ -69,3 +69,25 @@ def test_times_either_side_of_the_change_of_day_and_of_a_clock_change() -> None:
     # Not the canonical form: parsed as it is.
     assert london.number_of_text("2026-11-28T05:00:00+01:00") == london.number(
         datetime(2026, 11, 28, 4, tzinfo=UTC))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    day_start=st.integers(0, 23),
+    offsets=st.lists(st.integers(0, 17 * 365 * 86_400 * 1_000_000), min_size=1, max_size=30),
+    stabilities=st.lists(st.floats(0.1, 400.0), min_size=30, max_size=30),
+)
+def test_predicted_recall_of_many_cards_counts_the_days_one_card_would(
+    zone: object, day_start: int, offsets: list[int], stabilities: list[float]
+) -> None:
+    from awsquiz.scheduling.scheduler import Scheduler
+
+    days = LearnerDays(day_start, zone)  # type: ignore[arg-type]
+    scheduler = Scheduler(fuzz=False, days=days)
+    now = datetime(2027, 6, 1, 12, tzinfo=UTC)
+    moments = [START + timedelta(microseconds=offset) for offset in offsets]
+    reviewed = [(iso(m), s) for m, s in zip(moments, stabilities, strict=False)]
+    expected = [scheduler.recall_after(days.number(now) - days.number(m), s)
+                for m, s in zip(moments, stabilities, strict=False)]
+    assert scheduler.recalls([*reviewed, (None, 3.0)], now) == [*expected, 0.0]

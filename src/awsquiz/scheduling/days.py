@@ -8,7 +8,8 @@ learner's local day numbers, a day starting at `day_start` (4 AM by default), no
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 DEFAULT_DAY_START = 4
@@ -40,7 +41,7 @@ class LearnerDays(NamedTuple):
         moment of its UTC date at which the learner's day changes (worked out once per date),
         without parsing the text; for thousands of review times at once."""
         if len(text) == _CANONICAL_LENGTH and text.endswith("+00:00"):
-            split = _utc_date(self, text[:10])
+            split = utc_date(self, text[:10])
             if split is not None:
                 return split[0] + (text[11:26] >= split[1])
         return self.number(datetime.fromisoformat(text))
@@ -60,7 +61,7 @@ class LearnerDays(NamedTuple):
 
 
 @functools.lru_cache(maxsize=4096)
-def _utc_date(days: LearnerDays, date_text: str) -> tuple[int, str] | None:
+def utc_date(days: LearnerDays, date_text: str) -> tuple[int, str] | None:
     """For the UTC date `date_text` (YYYY-MM-DD): the learner's day at its start, and the UTC
     time of day (HH:MM:SS.ffffff) from which its moments fall on the next one ("~", after
     every time, if none do); None if the UTC offset changes that day (then each time is
@@ -79,3 +80,23 @@ def _utc_date(days: LearnerDays, date_text: str) -> tuple[int, str] | None:
     if not start <= moment <= start + _LAST_OF_DAY or (last - shift).toordinal() != day + 1:
         return None
     return day, moment.strftime("%H:%M:%S.%f")
+
+
+_REFERENCE = "2000-01-03"
+
+
+def utc_dates(days: LearnerDays) -> Callable[[str], tuple[int, str] | None]:
+    """`utc_date` for these learner days: at a fixed offset every date changes day at the
+    same time, one day number further each date, so none is worked out on its own."""
+    if not isinstance(days.zone, timezone):
+        return functools.partial(utc_date, days)
+    reference = utc_date(days, _REFERENCE)
+    if reference is None:  # pragma: no cover - a fixed offset never changes
+        return functools.partial(utc_date, days)
+    shift = reference[0] - date.fromisoformat(_REFERENCE).toordinal()
+    change = reference[1]
+
+    def split(date_text: str) -> tuple[int, str]:
+        return date.fromisoformat(date_text).toordinal() + shift, change
+
+    return split

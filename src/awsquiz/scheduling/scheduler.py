@@ -21,7 +21,7 @@ from awsquiz.errors import AwsquizError
 from awsquiz.model import CardState, Rating
 from awsquiz.model.state import State
 from awsquiz.model.times import LATEST, from_iso, iso, utc
-from awsquiz.scheduling.days import LearnerDays
+from awsquiz.scheduling.days import LearnerDays, utc_dates
 
 if TYPE_CHECKING:
     import fsrs
@@ -136,15 +136,25 @@ class Scheduler:
     ) -> list[float]:
         """`retrievability` of many cards at once (thousands are due at a session's start),
         each given by its state's last review time and stability."""
-        day_of = self.days.number_of_text
-        today = self.days.number(now)
+        days = self.days
+        today = days.number(now)
         factor, decay = self._factor, -self.decay
+        # `days.number_of_text`, its canonical-UTC path inlined: a call per card costs more.
+        dates: dict[str, tuple[int, str] | None] = {}
+        split_of = utc_dates(days)
         result = []
         for last_review, stability in reviewed:
             if last_review is None or not stability:
                 result.append(0.0)
                 continue
-            day = day_of(last_review)
+            split = None
+            if len(last_review) == 32 and last_review[26:] == "+00:00":
+                date = last_review[:10]
+                split = dates[date] if date in dates else dates.setdefault(date, split_of(date))
+            if split is not None:
+                day = split[0] + (last_review[11:26] >= split[1])
+            else:
+                day = days.number_of_text(last_review)
             result.append(float((1 + factor * max(0, today - day) / stability) ** decay))
         return result
 
