@@ -193,6 +193,7 @@ def test_a_command_that_parses_decks_loads_the_parser(
     monkeypatch.setenv("AWSQUIZ_CACHE", str(tmp_path / "fresh-cache"))  # no parse cache yet
     loaded = _loaded_after(command, str(DECKS / "sample.yaml"))
     assert {"yaml", "awsquiz.decks.deck_file"} <= loaded
+    assert "statistics" not in loaded  # the parser's advice needs no fractions or decimal
 
 
 def test_a_run_registers_only_the_command_it_names() -> None:

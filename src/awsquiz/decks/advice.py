@@ -4,9 +4,9 @@ whose card does not say when it was true ("as of December 2026")."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
-from statistics import fmean
 from typing import NamedTuple
 
 from awsquiz.model import Card
@@ -17,6 +17,13 @@ LONG_RATIO = 1.5
 LONG_EXTRA = 20
 VOLATILE = "volatile"
 _AS_OF = re.compile(r"\bas of\b", re.IGNORECASE)
+
+
+def fmean(values: Iterable[int]) -> float:
+    """statistics.fmean of these (never empty here), without loading statistics: it brings
+    fractions and decimal, and a changed deck file is parsed while its listing waits."""
+    items = list(values)
+    return math.fsum(items) / len(items)
 
 
 def long_answer(answers: Sequence[str], choices: Sequence[str]) -> str | None:
