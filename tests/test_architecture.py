@@ -276,3 +276,11 @@ def test_the_model_package_loads_a_module_when_one_of_its_names_is_asked_for() -
         ), name
     with pytest.raises(AttributeError):
         model.Nothing  # noqa: B018
+
+
+def test_a_warm_stats_loads_neither_the_listing_the_study_queue_nor_the_parser() -> None:
+    _loaded_after("stats", "--decks", str(DECKS))  # the first run fills the caches
+    loaded = _loaded_after("stats", "--decks", str(DECKS))
+    assert "awsquiz.services.stats" in loaded  # the command did run
+    assert {"awsquiz.session.overview", "awsquiz.session.queue", "awsquiz.decks.deck_file",
+            "yaml", "statistics", "rich.table"} & loaded == set()

@@ -30,6 +30,9 @@ REVIEW_STATE = int(State.REVIEW)
 # unlikely to help; it wants a note, a mnemonic or a better-written card.
 LEECH_LAPSES = 8
 
+# A card in review this stable (in days) is mastered (listings) or mature (stats).
+MASTERED_DAYS = 21.0
+
 
 class StateDict(TypedDict):
     state: int

@@ -7,12 +7,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from awsquiz.model import CardProgress, Deck, DeckIndex, Glance, glances
-from awsquiz.model.state import LEARNING_STATES
+from awsquiz.model.state import LEARNING_STATES, MASTERED_DAYS
 from awsquiz.model.times import iso
 from awsquiz.scheduling.days import LearnerDays
 from awsquiz.session.queue import new_started_today
-
-MASTERED_DAYS = 21.0
 
 
 @dataclass(frozen=True)

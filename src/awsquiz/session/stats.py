@@ -28,9 +28,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from awsquiz.model import Answered, Card, CardProgress, Deck, Rating, Review
 from awsquiz.model.exam_result import ExamResult
-from awsquiz.model.state import LEARNING_STATES, REVIEW_STATE
+from awsquiz.model.state import LEARNING_STATES, MASTERED_DAYS, REVIEW_STATE
 from awsquiz.scheduling.scheduler import Scheduler
-from awsquiz.session.overview import MASTERED_DAYS
 from awsquiz.session.stats_report import (
     MIN_TAG_REVIEWS,
     Activity,

@@ -22,8 +22,7 @@ from awsquiz.model.figures import (
     STABILITY,
     Figures,
 )
-from awsquiz.model.state import LEARNING_STATES, LEECH_LAPSES
-from awsquiz.session.overview import MASTERED_DAYS
+from awsquiz.model.state import LEARNING_STATES, LEECH_LAPSES, MASTERED_DAYS
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, confusions, weak_tags
 from awsquiz.session.stats_report import MIN_TAG_REVIEWS
 
