@@ -9,6 +9,9 @@
   signature of every registered command into Click parameters on each run.
 - `--help` loads typer's Rich help without rich.markdown and rich.traceback, which help in
   "rich" markup mode never uses (`light_rich_help`).
+- Elsewhere, for what they load: a run imports only the command module it names
+  (`cli.commands.register`), and `model/` loads each of its modules when one of its names is
+  first asked for.
 
 benchmarks/RESULTS.md has what each of these is worth, measured again with each release.
 """
