@@ -205,23 +205,34 @@ def check_fully(obj: object) -> str | None:
     kind = obj.get("kind")
     if type(kind) is str and kind in MARK_KINDS:  # a list or the like is told of below
         return check_mark(obj)
-    rating = obj.get("rating")
-    if type(rating) is not int or not 1 <= rating <= 4:
-        return 'field "rating" should be 1, 2, 3 or 4'
-    if "right" not in obj or obj["right"] not in (True, False, None):
-        return 'field "right" should be true, false or null'
-    picked = obj.get("picked")
-    if (
-        picked is not None
-        and type(picked) is not str
-        and (type(picked) is not list or any(type(item) is not str for item in picked))
-    ):
-        return 'field "picked" should be text, a list of texts, or null'
+    problem = _answer_problem(obj, "rating", "right", "picked")
+    if problem is not None:
+        return problem
     if "ms" in obj and not (_is_num(obj["ms"]) and 0 <= obj["ms"] <= MAX_MS):
         return 'field "ms" should be a number of milliseconds (the response time), 0 or more'
     if "kind" in obj and type(obj["kind"]) is not str:
         return 'field "kind" should be text'
     return _check_state(obj.get("state"), (raw_time, obj["time"]))
+
+
+def _answer_problem(
+    obj: dict[str, Any], rating: str, right: str, picked: str, label: str = ""
+) -> str | None:
+    """What is wrong with an answer's rating, rightness and picked choices, named as the
+    fields `rating`, `right` and `picked` of `obj` (shown after `label`)."""
+    value = obj.get(rating)
+    if type(value) is not int or not 1 <= value <= 4:
+        return f'field "{label}{rating}" should be 1, 2, 3 or 4'
+    if right not in obj or obj[right] not in (True, False, None):
+        return f'field "{label}{right}" should be true, false or null'
+    choices = obj.get(picked)
+    if (
+        choices is not None
+        and type(choices) is not str
+        and (type(choices) is not list or any(type(item) is not str for item in choices))
+    ):
+        return f'field "{label}{picked}" should be text, a list of texts, or null'
+    return None
 
 
 def check_mark(obj: dict[str, Any]) -> str | None:
@@ -246,18 +257,9 @@ def check_mark(obj: dict[str, Any]) -> str | None:
         problem = _time(restores, name, f"restores.{name}")
         if problem is not None:
             return problem
-    rating = restores.get("last_rating")
-    if type(rating) is not int or not 1 <= rating <= 4:
-        return 'field "restores.last_rating" should be 1, 2, 3 or 4'
-    if "last_right" not in restores or restores["last_right"] not in (True, False, None):
-        return 'field "restores.last_right" should be true, false or null'
-    picked = restores.get("last_picked")
-    if (
-        picked is not None
-        and type(picked) is not str
-        and (type(picked) is not list or any(type(item) is not str for item in picked))
-    ):
-        return 'field "restores.last_picked" should be text, a list of texts, or null'
+    problem = _answer_problem(restores, "last_rating", "last_right", "last_picked", "restores.")
+    if problem is not None:
+        return problem
     problem = _check_state(restores.get("state"), (restores["last_time"], restores["last_time"]))
     return None if problem is None else problem.replace('"state', '"restores.state', 1)
 
