@@ -110,7 +110,8 @@ def _gathered(
         report = report_from_parts(shown, again_parts, again_shared, exams, now, scope=scope,
                                    scheduler=scheduler)
         current = False
-    lines = _kept_calibration(where, seconds, config, scope, written, cached,
+    covered = cached.stamps if cached is not None else stamps  # what the parts were made of
+    lines = _kept_calibration(where, folder, seconds, covered, config, scope, written, cached,
                               unsaved=not current)
     if lines is None:
         return _from_history(where, selection, now)
@@ -124,19 +125,18 @@ def _gathered(
 
 
 def _kept_calibration(
-    where: Where, seconds: int, config: settings.Config, scope: Sequence[str] | None,
-    kept: dict[str, Any] | None, cached: figures_cache.Cached | None, unsaved: bool = False,
+    where: Where, folder: Path, seconds: int, stamps: Any, config: settings.Config,
+    scope: Sequence[str] | None, kept: dict[str, Any] | None,
+    cached: figures_cache.Cached | None, unsaved: bool = False,
 ) -> list[CalibrationLine] | None:
     """The calibration: kept with the parts while no log changed, else from the tally of
     the figures (grown by the answers the logs gained, `scheduling.calibration`). None if
     the figures cannot stand for the history. `unsaved`: `kept` was just made, and is
-    written here, with the calibration, once."""
-    folder = where.made_folder()
+    written here, with the calibration, once. `stamps`: the logs' stamps the figures are of."""
     key = _calibration_key(config)
     lines_key = fastjson_key([key, sorted(scope) if scope is not None else None])
     if kept is None:  # parts not kept this time: those on disk, if any
         kept = parts_cache.read_parts(folder, seconds)
-    stamps = log_stamps(folder)
     current = kept is not None and kept.get("stamps") == stamps
     lines = kept.get("calibration", {}).get(lines_key) if kept is not None and current else None
     if lines is None:

@@ -185,7 +185,8 @@ class _Builder:
         covered: Covered = {path.name: [0, 0, None] for path in logs}
         hashes: array[int] = array("Q")
         # What this machine's snapshot vouches for was checked when it was made.
-        self.vouched = {path.name: vouched(self.folder, path, machine_name()) for path in logs}
+        self.vouched = early.vouched if early is not None and early.fits(logs) else {
+            path.name: vouched(self.folder, path, machine_name()) for path in logs}
         halves = early if early is not None and early.fits(logs) else halves_of(self, logs)
         if early is not None and halves is not early:
             early.cancel()

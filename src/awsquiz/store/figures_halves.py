@@ -51,6 +51,7 @@ class Halves:
     def __init__(self, builder: Builder, path: Path, split: int) -> None:
         self.path = path
         self.split = split
+        self.vouched = builder.vouched  # worked out once, for both parts
         self.child: Forked[Half] = Forked(lambda: _second_half(builder, path, split))
 
     def fits(self, logs: list[Path]) -> bool:
