@@ -221,15 +221,26 @@ class _Cards:
                 self.forecast[max(0, due_day)] += 1
         self.recall_sum += recall
         self.recall_count += studied
-        return DeckStats(
-            id=deck.id, title=deck.title, cards=len(deck.cards), new=new, learning=learning,
-            young=young, mature=mature, missed=missed, leeches=leeches,
-            retention=tally.share, retention_reviews=tally.answers, retained=tally.kept,
-            recall=recall / studied if studied else None,
-        )
+        return deck_row(deck.id, deck.title, len(deck.cards),
+                        (new, learning, young, mature, missed, leeches), tally, recall, studied)
 
     def total(self, rows: Sequence[DeckStats]) -> DeckStats:
         return total_row(rows, self.recall_sum, self.recall_count)
+
+
+def deck_row(
+    deck_id: str, title: str, cards: int, counts: tuple[int, int, int, int, int, int],
+    tally: _Tally, recall: float, studied: int,
+) -> DeckStats:
+    """A deck's row: its cards' counts (new, learning, young, mature, missed, leeches), its
+    retention tally and the recall summed over its `studied` cards."""
+    new, learning, young, mature, missed, leeches = counts
+    return DeckStats(
+        id=deck_id, title=title, cards=cards, new=new, learning=learning, young=young,
+        mature=mature, missed=missed, leeches=leeches, retention=tally.share,
+        retention_reviews=tally.answers, retained=tally.kept,
+        recall=recall / studied if studied else None,
+    )
 
 
 def total_row(rows: Sequence[DeckStats], recall_sum: float, recall_count: int) -> DeckStats:

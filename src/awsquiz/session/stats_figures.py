@@ -24,6 +24,7 @@ from awsquiz.session.stats import (
     _heatmap,
     _streak,
     _Tally,
+    deck_row,
     total_row,
 )
 from awsquiz.session.stats_report import (
@@ -220,12 +221,8 @@ class _Counts:
         studied = len(part["recall"])
         self.recall_sum += recall
         self.recall_count += studied
-        return DeckStats(
-            id=deck.id, title=deck.title, cards=len(deck.keys), new=new, learning=learning,
-            young=young, mature=mature, missed=missed, leeches=leeches,
-            retention=tally.share, retention_reviews=tally.answers, retained=tally.kept,
-            recall=recall / studied if studied else None,
-        )
+        return deck_row(deck.id, deck.title, len(deck.keys),
+                        (new, learning, young, mature, missed, leeches), tally, recall, studied)
 
     def total(self, rows: Sequence[DeckStats]) -> DeckStats:
         return total_row(rows, self.recall_sum, self.recall_count)
