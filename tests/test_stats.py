@@ -19,8 +19,9 @@ from awsquiz.model.exam_result import ExamResult
 from awsquiz.scheduling.scheduler import Scheduler
 from awsquiz.services.stats import gather
 from awsquiz.services.where import Where
-from awsquiz.session.stats import build_report, shade, shade_scale
+from awsquiz.session.stats import build_report
 from awsquiz.session.stats_report import StatsReport
+from awsquiz.session.stats_rows import shade, shade_scale
 from awsquiz.store.exam_log import save_result
 from awsquiz.store.store import Store
 from awsquiz.system.paths import iso

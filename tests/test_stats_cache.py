@@ -216,6 +216,33 @@ def test_side_files_missing(isolated: Path, deck_dir: Path) -> None:
     same(where, NOW)
 
 
+def test_the_parts_details_missing_damaged_or_of_other_parts(
+    isolated: Path, deck_dir: Path
+) -> None:
+    """A deck selection and new answers need each deck's tags and confused choices, kept on
+    their own: without them, or with those of other parts, the parts are made again."""
+    from awsquiz.store import parts_cache
+
+    store = _fill(isolated, 200)
+    where = Where(deck_dirs=[deck_dir])
+    same(where, NOW)
+    details = parts_cache._named(isolated, 0, "details")
+    before = details.read_bytes()
+    details.unlink()
+    same(where, NOW)  # a plain report has what they come to
+    same(where, NOW, ("t",))
+    # Missed in review, with a wrong choice: t's tags and confused choices change.
+    for serial in range(700, 706):
+        store.append(_review(serial, "t/a", 59 * 24 * 60 + serial, 1, 2, 3.0, 0))
+    same(where, NOW)
+    details.write_bytes(before)  # intact, but of the parts before those answers
+    same(where, NOW, ("t",))
+    details.write_bytes(before[:-10])
+    store.append(_review(710, "u/x", 59 * 24 * 60 + 710, 3, 2, 9.0, 0))
+    same(where, NOW)
+    same(where, NOW, ("t",))
+
+
 def test_rewritten_or_removed_log_is_read_again(isolated: Path, deck_dir: Path) -> None:
     _fill(isolated, 100)
     where = Where(deck_dirs=[deck_dir])

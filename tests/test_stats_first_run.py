@@ -240,7 +240,7 @@ def test_one_day_of_a_minute_in_any_zone() -> None:
             assert minutes(minute) == days.number(datetime.fromtimestamp(minute * 60, UTC))
 
 
-def test_another_day_start_is_a_calibration_of_its_own(
+def test_another_day_start_is_a_calibration_and_a_recall_of_its_own(
     tmp_path: Path, reviews: list[Any]
 ) -> None:
     from dataclasses import replace
@@ -248,9 +248,10 @@ def test_another_day_start_is_a_calibration_of_its_own(
     from awsquiz.store import config as settings
 
     where, folder = _library(tmp_path, reviews, len(reviews))
-    before = gather(where, [], NOW).calibration
+    before = gather(where, [], NOW)
     settings.save(folder, replace(settings.load(folder), day_start=0))
     after = gather(where, [], NOW)
-    assert after.calibration == _from_history(where, [], NOW).calibration
-    assert after.calibration != before
+    assert after.to_dict() == _from_history(where, [], NOW).to_dict()
+    assert after.calibration != before.calibration
+    assert after.total.recall != before.total.recall  # the days since each last review
     assert after.day_start == 0

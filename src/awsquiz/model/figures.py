@@ -34,8 +34,8 @@ from typing import Any
 
 from awsquiz.model.mark import MARK_KINDS
 from awsquiz.model.times import canonical
+from awsquiz.model.windows import RETENTION_DAYS
 
-RETENTION_DAYS = 30
 _MASK = (1 << 64) - 1
 REVIEW_STATE = 2  # model.state.State.REVIEW, as the rows keep it
 

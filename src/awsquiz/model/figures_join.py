@@ -16,10 +16,10 @@ from awsquiz.model.figures import (
     LAST_TIME,
     PICKS,
     RETAINED,
-    RETENTION_DAYS,
     REVIEW_STATE,
     Figures,
 )
+from awsquiz.model.windows import RETENTION_DAYS
 
 
 def join(first: Figures, later: Figures) -> None:

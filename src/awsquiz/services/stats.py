@@ -35,6 +35,7 @@ from awsquiz.store.logfiles import log_stamps
 if TYPE_CHECKING:
     from awsquiz.model.figures import Figures
     from awsquiz.scheduling import calibration as tallies
+    from awsquiz.scheduling.scheduler import Scheduler
     from awsquiz.store import figures_cache
     from awsquiz.store.figures_halves import Halves
 
@@ -79,12 +80,20 @@ def _gathered(
     shown = select(universe, selection) if selection else universe
     deck_stamps = {deck.path: _stamp(deck.path) for deck in universe}
     key = "\n".join(deck.path for deck in shown)
-    parts = _parts_if_current(kept, stamps, deck_stamps, shown)
+    config = settings.load(folder)
+    scheduler = learner.scheduler(config, fuzz=False)
+    days = _days_key(config)
+    parts = _parts_if_current(kept, stamps, deck_stamps, shown, days)
+    if parts is not None and key not in parts[2] and kept is not None:
+        # A selection of decks: its weak tags and confused choices from the parts' details.
+        kept = parts_cache.with_details(folder, seconds, kept)
+        parts = _parts_if_current(kept, stamps, deck_stamps, shown, days)
     current = parts is not None
     cached: figures_cache.Cached | None = None
     written = kept if current else None  # the parts as kept now (None: read them back)
     if parts is None:
-        made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps, early)
+        made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps, scheduler,
+                           days, early)
         if made is None:
             return _from_history(where, selection, now)
         parts, cached, written = made
@@ -93,8 +102,6 @@ def _gathered(
         return _from_history(where, selection, now)
     exams = load_results(folder)
     scope = [deck.id for deck in shown] if selection else None
-    config = settings.load(folder)
-    scheduler = learner.scheduler(config, fuzz=False)
     try:
         finals: Finals | None = kept_finals.get(key)
         report = report_from_parts(shown, deck_parts, shared, exams, now, scope=scope,
@@ -103,7 +110,8 @@ def _gathered(
         if kept is None:
             raise
         # Kept parts of another shape (they are a cache): made again.
-        made = _parts_made(where, folder, seconds, None, universe, shown, deck_stamps)
+        made = _parts_made(where, folder, seconds, None, universe, shown, deck_stamps, scheduler,
+                           days)
         if made is None or not covers(made[0][0]["newest_day"], now):
             return _from_history(where, selection, now)
         (again_shared, again_parts, _), cached, written = made
@@ -115,8 +123,7 @@ def _gathered(
                               unsaved=not current)
     if lines is None:
         return _from_history(where, selection, now)
-    return replace(
-        report,
+    return report._replace(
         calibration=lines,
         parameters="personal" if config.parameters else "default",
         day_start=config.day_start,
@@ -155,13 +162,18 @@ def _kept_calibration(
 
 def _calibration_key(config: settings.Config) -> str:
     """What the calibration depends on besides the answers: the parameters and the days."""
+    return fastjson_key([config.parameters, _days_key(config)])
+
+
+def _days_key(config: settings.Config) -> str:
+    """What the learner's day numbers depend on: the day start and the time zone."""
     import time as clock
 
     zone = learner.days(config).zone
     config_zone: object = zone
     if zone is None:
         config_zone = ["system", list(clock.tzname), clock.timezone, clock.altzone]
-    return fastjson_key([config.parameters, config.day_start, str(config_zone)])
+    return fastjson_key([config.day_start, str(config_zone)])
 
 
 def _tally(
@@ -230,20 +242,23 @@ def _stamp(path: str) -> list[int]:
 
 def _parts_if_current(
     kept: dict[str, Any] | None, stamps: Any, deck_stamps: dict[str, list[int]],
-    shown: Sequence[DeckIndex],
+    shown: Sequence[DeckIndex], days: str,
 ) -> tuple[SharedPart, list[DeckPart], dict[str, Finals]] | None:
-    """The kept parts, if no log and no deck file changed since they were made."""
+    """The kept parts, if no log and no deck file changed since they were made, and they
+    were made with these learner days (`_days_key`)."""
     try:
-        return _current(kept, stamps, deck_stamps, shown)
+        return _current(kept, stamps, deck_stamps, shown, days)
     except (KeyError, TypeError, AttributeError):
         return None  # kept parts of another shape: made again
 
 
 def _current(
     kept: dict[str, Any] | None, stamps: Any, deck_stamps: dict[str, list[int]],
-    shown: Sequence[DeckIndex],
+    shown: Sequence[DeckIndex], days: str,
 ) -> tuple[SharedPart, list[DeckPart], dict[str, Finals]] | None:
     if kept is None or stamps is None or kept.get("stamps") != stamps:
+        return None
+    if kept.get("days") != days:
         return None
     if kept.get("universe") != deck_stamps:
         return None
@@ -260,12 +275,13 @@ def _current(
 def _parts_made(
     where: Where, folder: Path, seconds: int, kept: dict[str, Any] | None,
     universe: Sequence[DeckIndex], shown: Sequence[DeckIndex], deck_stamps: dict[str, list[int]],
-    early: Halves | None = None,
+    scheduler: Scheduler, days: str, early: Halves | None = None,
 ) -> tuple[tuple[SharedPart, list[DeckPart], dict[str, Finals]], figures_cache.Cached,
            dict[str, Any] | None] | None:
     """The parts from the figures (grown or built), reusing each kept deck part whose file
-    is unchanged and none of whose cards was answered since, and the finals of every deck;
-    kept for next time. None if the figures cannot stand for the history."""
+    is unchanged and none of whose cards was answered since (if made with the same learner
+    `days`), and the finals of every deck; kept for next time. None if the figures cannot
+    stand for the history."""
     from awsquiz.decks.cache import load_facts
     from awsquiz.errors import AwsquizError
     from awsquiz.session.stats_parts import deck_part, finals, shared_part
@@ -279,8 +295,12 @@ def _parts_made(
     rows: dict[str, list[Any]] = {}
     for group in figures.cards.values():
         rows.update(group)
-    reusable = kept is not None and cached.before is not None and kept["token"] == cached.before
-    old: dict[str, Any] = kept["decks"] if kept is not None and reusable else {}
+    if (kept is not None and cached.before is not None and kept["token"] == cached.before
+            and kept.get("days") == days):
+        kept = parts_cache.with_details(folder, seconds, kept)
+    else:
+        kept = None
+    old: dict[str, Any] = kept["decks"] if kept is not None else {}
     decks: dict[str, Any] = {}
     for deck in shown:
         entry = old.get(deck.path)
@@ -293,7 +313,7 @@ def _parts_made(
             if facts is None:
                 raise AwsquizError(f"{deck.path}: the deck can no longer be read",
                                    hint="run 'awsquiz check' for details, then try again")
-            entry = {"stamp": deck_stamps[deck.path], "part": deck_part(facts, rows)}
+            entry = {"stamp": deck_stamps[deck.path], "part": deck_part(facts, rows, scheduler)}
         decks[deck.path] = entry
     by_path = {deck.path: deck for deck in universe}
     for path, entry in old.items():  # decks not shown this time: kept while still current
@@ -310,8 +330,8 @@ def _parts_made(
     }
     doc = None  # written with the calibration (`_kept_calibration`)
     if cached.token is not None:
-        doc = {"stamps": cached.stamps, "token": cached.token, "universe": deck_stamps,
-               "shared": shared, "decks": decks, "finals": kept_finals}
+        doc = {"stamps": cached.stamps, "token": cached.token, "days": days,
+               "universe": deck_stamps, "shared": shared, "decks": decks, "finals": kept_finals}
     return (shared, shown_parts, kept_finals), cached, doc
 
 
@@ -346,8 +366,7 @@ def _from_history(
         scope=scope,
         scheduler=learner.scheduler(config, fuzz=False),
     )
-    return replace(
-        report,
+    return report._replace(
         calibration=calibration(history, config, scope),
         parameters="personal" if config.parameters else "default",
         day_start=config.day_start,

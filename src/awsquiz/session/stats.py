@@ -29,43 +29,18 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from awsquiz.model import Answered, Card, CardProgress, Deck, Rating, Review
 from awsquiz.model.exam_result import ExamResult
 from awsquiz.model.state import LEARNING_STATES, MASTERED_DAYS, REVIEW_STATE
+from awsquiz.model.windows import FORECAST_DAYS, RETENTION_DAYS
 from awsquiz.scheduling.scheduler import Scheduler
 from awsquiz.session.stats_report import (
     MIN_TAG_REVIEWS,
     Activity,
     Confusion,
     DeckStats,
-    ExamLine,
-    Heatmap,
     Orphans,
     StatsReport,
     TagStats,
 )
-
-RETENTION_DAYS = 30
-FORECAST_DAYS = 14
-HEATMAP_WEEKS = 16
-TOP = 5  # weakest tags, confused choices, exams shown
-_COUNTED = ("cards", "new", "learning", "young", "mature", "missed", "leeches",
-            "retention_reviews", "retained")
-
-
-class _Tally:
-    """Answers and how many of them were kept (not Again)."""
-
-    __slots__ = ("answers", "kept")
-
-    def __init__(self) -> None:
-        self.answers = 0
-        self.kept = 0
-
-    def add(self, kept: bool) -> None:
-        self.answers += 1
-        self.kept += kept
-
-    @property
-    def share(self) -> float | None:
-        return self.kept / self.answers if self.answers else None
+from awsquiz.session.stats_rows import TOP, Tally, deck_row, exam_lines, heatmap, streak, total_row
 
 
 def _local_day(text: str, tz: timezone) -> date:
@@ -105,9 +80,9 @@ class _History:
                 self.card_deck[card.key] = index
                 self.cards[card.key] = card
                 self.tags[card.key] = tuple(dict.fromkeys(tag.casefold() for tag in card.tags))
-        self.deck_tally = [_Tally() for _ in decks]
-        self.all_tally = _Tally()
-        self.tag_tally: dict[str, _Tally] = defaultdict(_Tally)
+        self.deck_tally = [Tally() for _ in decks]
+        self.all_tally = Tally()
+        self.tag_tally: dict[str, Tally] = defaultdict(Tally)
         self.confusions: Counter[tuple[str, str]] = Counter()
         self.confused_cards: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.per_day: Counter[date] = Counter()
@@ -159,7 +134,7 @@ class _History:
             reviews_30d=self.reviews_30d,
             retention=self.all_tally.share,
             retention_reviews=self.all_tally.answers,
-            streak_days=_streak(self.per_day, self.today),
+            streak_days=streak(self.per_day, self.today),
             ms_today=self.ms_today,
             ms_30d=self.ms_30d,
             ms_all=self.ms_all,
@@ -195,7 +170,7 @@ class _Cards:
         self.recall_sum = 0.0
         self.recall_count = 0
 
-    def row(self, deck: Deck, progress: Mapping[str, CardProgress], tally: _Tally) -> DeckStats:
+    def row(self, deck: Deck, progress: Mapping[str, CardProgress], tally: Tally) -> DeckStats:
         from awsquiz.session.rounds import is_leech  # not on the way of a warm `stats`
 
         new = learning = young = mature = missed = leeches = studied = 0
@@ -226,36 +201,6 @@ class _Cards:
 
     def total(self, rows: Sequence[DeckStats]) -> DeckStats:
         return total_row(rows, self.recall_sum, self.recall_count)
-
-
-def deck_row(
-    deck_id: str, title: str, cards: int, counts: tuple[int, int, int, int, int, int],
-    tally: _Tally, recall: float, studied: int,
-) -> DeckStats:
-    """A deck's row: its cards' counts (new, learning, young, mature, missed, leeches), its
-    retention tally and the recall summed over its `studied` cards."""
-    new, learning, young, mature, missed, leeches = counts
-    return DeckStats(
-        id=deck_id, title=title, cards=cards, new=new, learning=learning, young=young,
-        mature=mature, missed=missed, leeches=leeches, retention=tally.share,
-        retention_reviews=tally.answers, retained=tally.kept,
-        recall=recall / studied if studied else None,
-    )
-
-
-def total_row(rows: Sequence[DeckStats], recall_sum: float, recall_count: int) -> DeckStats:
-    """The row of all decks shown: the decks' counts added up, the recall over every card."""
-    sums = {name: sum(getattr(row, name) for row in rows) for name in _COUNTED}
-    answered, retained = sums["retention_reviews"], sums["retained"]
-    return DeckStats(
-        id="total", title="all decks shown",
-        cards=sums["cards"], new=sums["new"], learning=sums["learning"],
-        young=sums["young"], mature=sums["mature"], missed=sums["missed"],
-        leeches=sums["leeches"],
-        retention=retained / answered if answered else None,
-        retention_reviews=answered, retained=retained,
-        recall=recall_sum / recall_count if recall_count else None,
-    )
 
 
 def build_report(
@@ -294,11 +239,11 @@ def build_report(
         total=counts.total(rows),
         activity=history.activity(),
         forecast=counts.forecast,
-        heatmap=_heatmap(history.per_day, today),
+        heatmap=heatmap(history.per_day, today),
         weak_tags=history.weak_tags(min_tag_reviews),
         confusions=history.most_confused(),
         orphans=_orphans(progress, set(known_keys) | set(history.card_deck), scope_ids),
-        exams=_exam_lines(exams, scope_ids),
+        exams=exam_lines(exams, scope_ids),
         min_tag_reviews=min_tag_reviews,
     )
 
@@ -312,55 +257,3 @@ def _orphans(progress: Iterable[str], known: set[str], scope: set[str] | None) -
             if scope is None or deck_id in scope:
                 by_deck[deck_id] += 1
     return Orphans(sum(by_deck.values()), dict(sorted(by_deck.items())))
-
-
-def _exam_lines(exams: Sequence[ExamResult], scope: set[str] | None) -> list[ExamLine]:
-    """The newest exams first, those of the decks in scope."""
-    return [
-        ExamLine(
-            time=exam.time, decks=list(exam.decks), questions=exam.questions,
-            right=exam.right, percent=exam.percent, pass_mark=exam.pass_mark,
-            passed=exam.passed, abandoned=exam.abandoned,
-        )
-        for exam in reversed(exams)
-        if scope is None or scope & set(exam.decks)
-    ][:TOP]
-
-
-def _streak(per_day: Mapping[date, int], today: date) -> int:
-    day = today if per_day.get(today) else today - timedelta(days=1)
-    streak = 0
-    while per_day.get(day):
-        streak += 1
-        day -= timedelta(days=1)
-    return streak
-
-
-def _heatmap(per_day: Mapping[date, int], today: date) -> Heatmap:
-    start = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
-    counts = [per_day.get(start + timedelta(days=i), 0) for i in range((today - start).days + 1)]
-    return Heatmap(start.isoformat(), today.isoformat(), counts, shade_scale(counts))
-
-
-def shade_scale(counts: Sequence[int]) -> list[int]:
-    """Upper bounds of the four shades: the quartiles of the days with reviews, the top one
-    being the busiest day. Empty when no day has a review."""
-    busy = sorted(c for c in counts if c > 0)
-    if not busy:
-        return []
-    n = len(busy)
-    # nearest-rank quartiles
-    return [busy[max(0, -(-n * q // 4) - 1)] for q in (1, 2, 3)] + [busy[-1]]
-
-
-def shade(count: int, scale: Sequence[int]) -> int:
-    """0 for no review, else 1 to 4."""
-    if count <= 0:
-        return 0
-    for level, bound in enumerate(scale, start=1):
-        if count <= bound:
-            return level
-    return len(scale)
-
-
-# ---------------------------------------------------------------------------------------------

@@ -16,17 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from awsquiz.model import DeckIndex
-from awsquiz.model.figures import RETENTION_DAYS
-from awsquiz.session.stats import (
-    FORECAST_DAYS,
-    TOP,
-    _exam_lines,
-    _heatmap,
-    _streak,
-    _Tally,
-    deck_row,
-    total_row,
-)
+from awsquiz.model.windows import FORECAST_DAYS, RETENTION_DAYS
 from awsquiz.session.stats_report import (
     MIN_TAG_REVIEWS,
     Activity,
@@ -36,6 +26,7 @@ from awsquiz.session.stats_report import (
     StatsReport,
     TagStats,
 )
+from awsquiz.session.stats_rows import TOP, Tally, deck_row, exam_lines, heatmap, streak, total_row
 
 if TYPE_CHECKING:
     from awsquiz.model.exam_result import ExamResult
@@ -44,7 +35,7 @@ if TYPE_CHECKING:
 
 class DeckPart(TypedDict):
     counts: list[int]  # new, learning, young, mature, missed, leeches
-    recall: list[list[Any]]  # [last review, stability] of each studied card, in deck order
+    recall: list[list[Any]]  # [learner day of last review, stability] of each studied card
     due: list[list[int]]  # [local due day, cards]
     tags: dict[str, list[int]]  # tag -> [answers to its cards in review, not Again]
     confused: list[list[Any]]  # [choice, answer, times, first time, first id, card key]
@@ -126,21 +117,21 @@ def report_from_parts(
         total=counts.total(rows),
         activity=_activity(every, sum(shared["cards"][g] for g in groups), today, since, dates),
         forecast=counts.forecast,
-        heatmap=_heatmap(dates, today),
+        heatmap=heatmap(dates, today),
         weak_tags=tags,
         confusions=confused,
         orphans=Orphans(sum(orphans.values()), orphans),
-        exams=_exam_lines(exams, scope_ids),
+        exams=exam_lines(exams, scope_ids),
         min_tag_reviews=min_tag_reviews,
     )
 
 
 def _deck_tallies(
     decks: Sequence[DeckIndex], shared: SharedPart, groups: Sequence[str], since: int
-) -> list[_Tally]:
+) -> list[Tally]:
     """Each deck's answers to cards in review since `since`: the days of its own id, less
     the cards it no longer has, plus its cards whose reviews sit under another deck's id."""
-    tallies = [_Tally() for _ in decks]
+    tallies = [Tally() for _ in decks]
     shown = {deck.id: index for index, deck in enumerate(decks)}
     in_scope = set(groups)
     for group_id in groups:
@@ -171,7 +162,7 @@ def _activity(
     dates: Mapping[date, int],
 ) -> Activity:
     reviews = ms_all = reviews_30d = ms_30d = reviews_today = ms_today = 0
-    tally = _Tally()
+    tally = Tally()
     today_ordinal = today.toordinal()
     for day, count, ms, in_review, retained in every:
         reviews += count
@@ -191,7 +182,7 @@ def _activity(
         reviews_30d=reviews_30d,
         retention=tally.share,
         retention_reviews=tally.answers,
-        streak_days=_streak(dates, today),
+        streak_days=streak(dates, today),
         ms_today=ms_today,
         ms_30d=ms_30d,
         ms_all=ms_all,
@@ -209,14 +200,14 @@ class _Counts:
         self.recall_sum = 0.0
         self.recall_count = 0
 
-    def row(self, deck: DeckIndex, part: DeckPart, tally: _Tally) -> DeckStats:
+    def row(self, deck: DeckIndex, part: DeckPart, tally: Tally) -> DeckStats:
         new, learning, young, mature, missed, leeches = part["counts"]
         for due_day, cards in part["due"]:
             offset = due_day - self.today
             if offset < FORECAST_DAYS:
                 self.forecast[max(0, offset)] += cards
         recall = 0.0
-        for chance in self.scheduler.recalls(part["recall"], self.now):  # type: ignore[arg-type]
+        for chance in self.scheduler.recalls_on_days(part["recall"], self.now):  # type: ignore[arg-type]
             recall += chance
         studied = len(part["recall"])
         self.recall_sum += recall
@@ -229,7 +220,7 @@ class _Counts:
 
 
 def weak_tags(parts: Sequence[DeckPart], min_reviews: int) -> list[TagStats]:
-    tags: dict[str, _Tally] = defaultdict(_Tally)
+    tags: dict[str, Tally] = defaultdict(Tally)
     for part in parts:
         for tag, (answers, kept) in part["tags"].items():
             tally = tags[tag]

@@ -23,13 +23,16 @@ from awsquiz.model.figures import (
     Figures,
 )
 from awsquiz.model.state import LEARNING_STATES, LEECH_LAPSES, MASTERED_DAYS
+from awsquiz.scheduling.scheduler import Scheduler
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, confusions, weak_tags
 from awsquiz.session.stats_report import MIN_TAG_REVIEWS
 
 
-def deck_part(facts: DeckFacts, rows: Mapping[str, list[Any]]) -> DeckPart:
+def deck_part(facts: DeckFacts, rows: Mapping[str, list[Any]], scheduler: Scheduler) -> DeckPart:
+    """A deck's part; its cards' days of last review are `scheduler`'s learner days."""
     new = learning = young = mature = missed = leeches = 0
-    recall: list[list[Any]] = []
+    last_reviews: list[str | None] = []
+    stabilities: list[float | None] = []
     due: Counter[int] = Counter()
     tags: dict[str, list[int]] = {}
     for key, card_tags in zip(facts.keys, facts.tags, strict=True):
@@ -45,7 +48,8 @@ def deck_part(facts: DeckFacts, rows: Mapping[str, list[Any]]) -> DeckPart:
             young += 1
         missed += row[MISSED]
         leeches += row[LAPSES] >= LEECH_LAPSES
-        recall.append([row[LAST_REVIEW], row[STABILITY]])
+        last_reviews.append(row[LAST_REVIEW] if row[STABILITY] else None)
+        stabilities.append(row[STABILITY])
         due[row[DUE_DAY]] += 1
         if row[ANSWERS]:
             for tag in card_tags:
@@ -61,6 +65,8 @@ def deck_part(facts: DeckFacts, rows: Mapping[str, list[Any]]) -> DeckPart:
         for choice, (times, first_time, first_id) in row[PICKS].items():
             if choice in choices and choice not in answers:
                 confused.append([choice, answer, times, first_time, first_id, key])
+    recall = [[day, stability] for day, stability
+              in zip(scheduler.day_numbers(last_reviews), stabilities, strict=True)]
     return DeckPart(
         counts=[new, learning, young, mature, missed, leeches], recall=recall,
         due=sorted([day, n] for day, n in due.items()), tags=tags, confused=confused,

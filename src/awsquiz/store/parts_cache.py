@@ -13,6 +13,7 @@ from typing import Any
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import write_cache
 
+DETAILS = ("tags", "confused")  # of a deck part: kept on their own
 VERSION = 3  # as store.figures_cache.VERSION: the parts are made from its figures
 
 
@@ -29,11 +30,39 @@ def has_figures(folder: Path, offset: int) -> bool:
 
 
 def read_parts(folder: Path, offset: int) -> dict[str, Any] | None:
-    """The parts document `write_parts` wrote for this folder and offset, if intact."""
+    """The parts document `write_parts` wrote for this folder and offset, if intact, without
+    each deck part's `DETAILS` (see `with_details`)."""
     return read_sealed(_named(folder, offset, "parts"), folder, offset)
 
 
+def with_details(folder: Path, offset: int, doc: dict[str, Any]) -> dict[str, Any] | None:
+    """`doc` (as `read_parts` gave it) with every deck part's `DETAILS`, if they were kept
+    with it and are intact."""
+    more = read_sealed(_named(folder, offset, "details"), folder, offset)
+    if more is None or more.get("token") != doc.get("token"):
+        return None
+    try:
+        decks = {path: {**entry, "part": {**entry["part"], **more["decks"][path]}}
+                 for path, entry in doc["decks"].items()}
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return {**doc, "decks": decks}
+
+
 def write_parts(folder: Path, offset: int, doc: dict[str, Any]) -> None:
+    """Keep `doc`, its deck parts' `DETAILS` on their own (parts without them leave the kept
+    ones as they are: `doc` was read without them)."""
+    decks: dict[str, Any] = doc["decks"]
+    if any(name in entry["part"] for entry in decks.values() for name in DETAILS):
+        more = {path: {name: entry["part"][name] for name in DETAILS}
+                for path, entry in decks.items()}
+        # Written first: should the parts not follow, their token tells these are not theirs.
+        write_sealed(_named(folder, offset, "details"), folder, offset,
+                     {"token": doc["token"], "decks": more})
+        lean = {path: {**entry, "part": {name: value for name, value in entry["part"].items()
+                                         if name not in DETAILS}}
+                for path, entry in decks.items()}
+        doc = {**doc, "decks": lean}
     write_sealed(_named(folder, offset, "parts"), folder, offset, doc)
 
 

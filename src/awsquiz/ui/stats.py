@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from awsquiz.session.stats import HEATMAP_WEEKS, RETENTION_DAYS, shade
+from awsquiz.model.windows import HEATMAP_WEEKS, RETENTION_DAYS
+from awsquiz.session.stats_rows import shade
 from awsquiz.ui import console, inert
 from awsquiz.ui.fit import aligned, fit_columns
 
