@@ -436,3 +436,38 @@ def test_real_history_with_its_deck(
     screen = render(report)
     assert max(len(line) for line in screen.splitlines()) <= 80
     assert "less ░▒▓█ more" in screen
+
+
+@pytest.mark.parametrize("width", [24, 80])
+def test_a_page_prints_what_printing_line_by_line_prints(width: int) -> None:
+    """`stats` prints its sixty lines as one page: the same characters and colours, a table
+    in their midst included, long lines wrapped as before."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from awsquiz.ui.page import Page
+
+    def lines(screen: Console | Page) -> None:
+        screen.print()
+        screen.print(Text("Cards", style="bold"))
+        line = Text("picked ")
+        line.append("SSE-C", style="bold red")
+        line.append(" when the answer was a much longer text that has to wrap somewhere")
+        screen.print(line)
+        table = Table("deck", "cards")
+        table.add_row("encryption", "72")
+        screen.print(table)
+        screen.print(Text("after the table", style="dim"))
+
+    outputs = []
+    for paged in (False, True):
+        out = StringIO()
+        term = Console(file=out, width=width, force_terminal=True, color_system="standard")
+        if paged:
+            with Page(term) as page:
+                lines(page)
+        else:
+            lines(term)
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
+    assert "\x1b[1mSSE-C\x1b[0m" in outputs[1] and "encryption" in outputs[1]  # NO_COLOR: bold

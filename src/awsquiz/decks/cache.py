@@ -8,11 +8,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from awsquiz.model import Deck, DeckFacts, DeckIndex, LoadResult, Problem
+from awsquiz import model
+from awsquiz.model import DeckIndex
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
+
+if TYPE_CHECKING:
+    from awsquiz.model import Deck, DeckFacts, LoadResult, Problem
+
+# The model's other types are named `model.X` where used: loaded then (`awsquiz.model`), so a
+# warm start that reads index entries only never defines cards, decks or problems.
 
 # 3: authoring advice (long keyed answers, undated volatile facts); 4: entries stamped with
 # the change time and inode too, and sealed; 5: decks carry their teaching order; 6: cards'
@@ -84,7 +91,7 @@ def load_index(path: Path) -> tuple[DeckIndex | None, list[Problem]]:
 
 
 def _index_from(entry: dict[str, Any]) -> tuple[DeckIndex | None, list[Problem]]:
-    problems = [Problem.from_dict(p) for p in entry["problems"]]
+    problems = [model.Problem.from_dict(p) for p in entry["problems"]]
     raw = entry["deck"]
     if raw is None:
         return None, problems
@@ -123,14 +130,15 @@ def load_facts(index: DeckIndex) -> DeckFacts | None:
     ):
         try:
             keys = entry["keys"]
-            return DeckFacts(entry["id"], entry["title"], tuple(keys.split("\n")) if keys else (),
-                             entry["tags"], entry["choices"])
+            return model.DeckFacts(entry["id"], entry["title"],
+                                   tuple(keys.split("\n")) if keys else (), entry["tags"],
+                                   entry["choices"])
         except (KeyError, TypeError, AttributeError):
             pass  # a damaged entry: made again
     deck, _ = load_pair(path)
     if deck is None:
         return None
-    facts = DeckFacts.of(deck)
+    facts = model.DeckFacts.of(deck)
     if S_ISREG(stat.st_mode):
         write_cache(facts_file, fastjson.dumps({
             "version": _cache_version(), "path": str(path), "size": stat.st_size,
@@ -144,7 +152,8 @@ def load_cached(path: Path) -> LoadResult:
     try:
         stat = path.stat()
     except OSError as exc:
-        return LoadResult(str(path), None, [Problem(str(path), 0, 0, str(exc.strerror))])
+        problem = model.Problem(str(path), 0, 0, str(exc.strerror))
+        return model.LoadResult(str(path), None, [problem])
     if not S_ISREG(stat.st_mode):
         return _parse(path)  # a folder, pipe or device: refused there, never read here
     cache_file = entry_file(path)
@@ -207,12 +216,12 @@ def _entry_of(result: LoadResult) -> dict[str, Any]:
 
 def _result_from(entry: dict[str, Any]) -> LoadResult:
     try:
-        deck = Deck.from_dict(entry["deck"]) if entry["deck"] else None
-        problems = [Problem.from_dict(p) for p in entry["problems"]]
+        deck = model.Deck.from_dict(entry["deck"]) if entry["deck"] else None
+        problems = [model.Problem.from_dict(p) for p in entry["problems"]]
     except (KeyError, TypeError, ValueError):
         # A damaged entry: parse the file again.
         return _parse(Path(entry.get("path", "")))
-    return LoadResult(entry["path"], deck, problems)
+    return model.LoadResult(entry["path"], deck, problems)
 
 
 def _write_entry(

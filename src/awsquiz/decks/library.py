@@ -6,12 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from awsquiz import model
 from awsquiz.decks.cache import load_index, load_pair
 from awsquiz.decks.discovery import D, find_deck_files, select
 from awsquiz.decks.parse_ahead import parse_ahead
 from awsquiz.errors import AwsquizError
-from awsquiz.model import Card, Deck, DeckIndex, Problem, Severity
+
+if TYPE_CHECKING:
+    from awsquiz.model import Card, Deck, DeckIndex, Problem
+
+# `model.X` where used: loaded then, as in decks.cache.
 
 
 @dataclass
@@ -23,7 +29,7 @@ class Library:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
+        return [p for p in self.problems if p.severity is model.Severity.ERROR]
 
     def deck(self, deck_id: str) -> Deck | None:
         return next((d for d in self.decks if d.id == deck_id), None)
@@ -76,7 +82,7 @@ def _unique(
             continue
         if deck.id in owners:
             problems.append(
-                Problem(
+                model.Problem(
                     str(path), 1, 1,
                     f"deck id '{deck.id}' is already used by {owners[deck.id]}; "
                     "deck ids must be unique (set 'deck:' to another id)",
@@ -143,7 +149,7 @@ def keep_going(
     wanted |= {name for name in selection}
     by_file: dict[str, list[Problem]] = {}
     for problem in problems:
-        if problem.severity is Severity.ERROR:
+        if problem.severity is model.Severity.ERROR:
             by_file.setdefault(problem.path, []).append(problem)
     stopping: list[Problem] = []
     for path, errors in by_file.items():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar
 
-from awsquiz.model.card import Card, CardDict
+if TYPE_CHECKING:
+    from awsquiz.model.card import Card, CardDict
 
 
 class DeckDict(TypedDict):
@@ -52,6 +53,8 @@ class Deck:
 
     @staticmethod
     def from_dict(data: DeckDict) -> Deck:
+        from awsquiz.model.card import Card  # loaded with the first deck: an index has no cards
+
         return Deck(
             id=data["id"],
             title=data["title"],

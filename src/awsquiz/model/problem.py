@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from awsquiz.model.deck import Deck
+if TYPE_CHECKING:
+    from awsquiz.model.deck import Deck
 
 
 class Severity(str, Enum):

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from awsquiz.decks.discovery import find_deck_files, select
 from awsquiz.decks.library import load_selected_index
 from awsquiz.decks.parse_ahead import parse_ahead
-from awsquiz.model import Answered, DeckIndex
 from awsquiz.services import learner
 from awsquiz.services.where import Where
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, covers, report_from_parts
@@ -33,6 +32,7 @@ from awsquiz.store.exam_log import load_results
 from awsquiz.store.logfiles import log_stamps
 
 if TYPE_CHECKING:
+    from awsquiz.model import Answered, DeckIndex
     from awsquiz.model.figures import Figures
     from awsquiz.scheduling import calibration as tallies
     from awsquiz.scheduling.scheduler import Scheduler

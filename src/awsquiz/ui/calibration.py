@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from awsquiz.session.stats_report import StatsReport
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from awsquiz.ui.page import Screen
 
 
 def calibration_lines(report: StatsReport) -> list[str]:
@@ -26,7 +26,7 @@ def calibration_lines(report: StatsReport) -> list[str]:
     return lines
 
 
-def show_calibration(report: StatsReport, term: Console) -> None:
+def show_calibration(report: StatsReport, term: Screen) -> None:
     from rich.text import Text
 
     term.print()

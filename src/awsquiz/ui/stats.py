@@ -14,6 +14,7 @@ from awsquiz.model.windows import HEATMAP_WEEKS, RETENTION_DAYS
 from awsquiz.session.stats_rows import shade
 from awsquiz.ui import console, inert
 from awsquiz.ui.fit import aligned, fit_columns
+from awsquiz.ui.page import Page, Screen
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -69,29 +70,29 @@ def show_stats(report: StatsReport, term: Console | None = None) -> None:
 
     from awsquiz.ui.calibration import show_calibration
 
-    term = term or console()
-    _cards(report, term)
-    _forecast(report, term)
-    if report.activity.reviews:
-        _activity(report, term)
-        show_calibration(report, term)
-    else:
-        term.print()
-        term.print(Text("No reviews yet. Start with: awsquiz study", style="bold"))
-    _weak_tags(report, term)
-    _confusions(report, term)
-    _orphans(report, term)
-    _exams(report, term)
+    with Page(term or console()) as page:
+        _cards(report, page)
+        _forecast(report, page)
+        if report.activity.reviews:
+            _activity(report, page)
+            show_calibration(report, page)
+        else:
+            page.print()
+            page.print(Text("No reviews yet. Start with: awsquiz study", style="bold"))
+        _weak_tags(report, page)
+        _confusions(report, page)
+        _orphans(report, page)
+        _exams(report, page)
 
 
-def _title(term: Console, text: str) -> None:
+def _title(term: Screen, text: str) -> None:
     from rich.text import Text
 
     term.print()
     term.print(Text(text, style="bold"))
 
 
-def _cards(report: StatsReport, term: Console) -> None:
+def _cards(report: StatsReport, term: Screen) -> None:
     from rich.text import Text
 
     _title(term, "Cards")
@@ -117,7 +118,7 @@ def _cards(report: StatsReport, term: Console) -> None:
 
 
 def _cards_table(
-    report: StatsReport, rows: list[list[str]], kept: list[int], term: Console
+    report: StatsReport, rows: list[list[str]], kept: list[int], term: Screen
 ) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -134,7 +135,7 @@ def _cards_table(
     term.print(table)
 
 
-def _cards_notes(report: StatsReport, kept: list[int], term: Console) -> None:
+def _cards_notes(report: StatsReport, kept: list[int], term: Screen) -> None:
     from rich.text import Text
 
     left_out = [HEADERS[i] for i in range(len(HEADERS)) if i not in kept]
@@ -152,7 +153,7 @@ def _cards_notes(report: StatsReport, kept: list[int], term: Console) -> None:
         term.print(Text(note, style="dim"))
 
 
-def _forecast(report: StatsReport, term: Console) -> None:
+def _forecast(report: StatsReport, term: Screen) -> None:
     from rich.text import Text
 
     studied = report.total.cards - report.total.new
@@ -215,7 +216,7 @@ def _month_line(start: date) -> str:
     return line
 
 
-def _activity(report: StatsReport, term: Console) -> None:
+def _activity(report: StatsReport, term: Screen) -> None:
     from rich.text import Text
 
     heatmap = report.heatmap
@@ -267,7 +268,7 @@ def _activity(report: StatsReport, term: Console) -> None:
     )
 
 
-def _weak_tags(report: StatsReport, term: Console) -> None:
+def _weak_tags(report: StatsReport, term: Screen) -> None:
     if not report.weak_tags:
         return
     _title(
@@ -303,7 +304,7 @@ def _shell_word(text: str) -> str:
     return shlex.quote(text)
 
 
-def _confusions(report: StatsReport, term: Console) -> None:
+def _confusions(report: StatsReport, term: Screen) -> None:
     from rich.text import Text
 
     if not report.confusions:
@@ -320,7 +321,7 @@ def _confusions(report: StatsReport, term: Console) -> None:
         term.print(line)
 
 
-def _orphans(report: StatsReport, term: Console) -> None:
+def _orphans(report: StatsReport, term: Screen) -> None:
     from rich.text import Text
 
     orphans = report.orphans
@@ -338,7 +339,7 @@ def _orphans(report: StatsReport, term: Console) -> None:
         term.print(Text(f"  {inert(deck):<{width}}  {count(cards)}"))
 
 
-def _exams(report: StatsReport, term: Console) -> None:
+def _exams(report: StatsReport, term: Screen) -> None:
     from rich.text import Text
 
     if not report.exams:
