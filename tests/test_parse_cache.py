@@ -85,3 +85,32 @@ def test_a_damaged_cache_entry_is_rebuilt_silently(
     for file in cache_files(isolated):
         # written afresh
         assert json.loads(unsealed(file.read_bytes()) or b"")["version"] != "0:old"
+
+
+def test_stats_facts_are_read_from_their_entry_until_the_file_changes(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `stats` needs of a deck whose cards were answered comes from its own entry: the
+    deck is not built again while its file is unchanged."""
+    from awsquiz.decks import cache
+
+    path = folder / "sample.yaml"
+    index, _ = cache.load_index(path)
+    assert index is not None
+    first = cache.load_facts(index)
+    assert first is not None and first.keys
+
+    def no_parse(path: Path) -> Any:
+        raise AssertionError(f"{path} was loaded again")
+
+    monkeypatch.setattr(cache, "load_pair", no_parse)
+    again = cache.load_facts(index)
+    assert again is not None
+    def plain(facts: Any) -> str:
+        return json.dumps([facts.id, facts.title, facts.keys, facts.tags, facts.choices])
+
+    assert plain(again) == plain(first)
+    monkeypatch.undo()
+    path.write_text(path.read_text().replace("tags: [", "tags: [edited, ", 1))
+    edited = cache.load_facts(index)
+    assert edited is not None and any("edited" in tags for tags in edited.tags)

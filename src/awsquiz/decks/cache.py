@@ -140,11 +140,11 @@ def load_facts(index: DeckIndex) -> DeckFacts | None:
         return None
     facts = model.DeckFacts.of(deck)
     if S_ISREG(stat.st_mode):
-        write_cache(facts_file, fastjson.dumps({
+        write_cache(facts_file, sealed(fastjson.dumps({
             "version": _cache_version(), "path": str(path), "size": stat.st_size,
             "mtime_ns": stat.st_mtime_ns, "id": facts.id, "title": facts.title,
             "keys": "\n".join(facts.keys), "tags": facts.tags, "choices": facts.choices,
-        }))
+        })))
     return facts
 
 
