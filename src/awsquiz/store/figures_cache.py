@@ -31,7 +31,7 @@ from awsquiz.model import MARK_KINDS
 from awsquiz.model.figures import Figures
 from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
-from awsquiz.store.figures_halves import SHARE_WHILE_BUSY, Halves, halves_of
+from awsquiz.store.figures_halves import Halves, halves_of
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
 from awsquiz.store.reading import record_chunks
 from awsquiz.store.snapshot import Coverage, is_stale, vouched
@@ -75,7 +75,7 @@ def start(folder: Path, offset_seconds: int, warn: Warn) -> Halves | None:
     logs = log_files(folder)
     builder = _Builder(folder, offset_seconds, warn)
     builder.vouched = {path.name: vouched(folder, path, machine_name()) for path in logs}
-    return halves_of(builder, logs, SHARE_WHILE_BUSY)
+    return halves_of(builder, logs)
 
 
 def load(folder: Path, offset_seconds: int, warn: Warn, early: Halves | None = None) -> Cached:
