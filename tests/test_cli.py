@@ -178,3 +178,31 @@ def test_only_the_named_command_is_built() -> None:
     assert [info.name for info in only(app, "progress").registered_groups] == ["progress"]
     assert only(app, "progress").registered_commands == []
     assert only(app, "stdy") is app
+
+
+def test_the_console_script_ends_with_every_line_written_and_the_right_code(
+    isolated: Path,
+) -> None:
+    """`python -m awsquiz` (as the console script) ends the process as soon as a command is
+    done, without the interpreter's teardown: its whole output still comes through a pipe,
+    and each outcome keeps its exit code and message."""
+    import os
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parent.parent / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "AWSQUIZ_DECKS": str(DECKS)}
+
+    def awsquiz(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "awsquiz", *args], capture_output=True,
+                              text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+
+    listed = awsquiz("cards", "sample", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert {card["id"] for card in json.loads(listed.stdout)}  # every byte, then the end
+    missing = awsquiz("stats", "no-such-deck")
+    assert missing.returncode == 1
+    assert "error: no deck 'no-such-deck'" in missing.stderr
+    usage = awsquiz("stats", "--no-such-option")
+    assert usage.returncode == 2
+    assert "No such option" in usage.stderr

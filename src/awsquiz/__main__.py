@@ -1,3 +1,3 @@
-from awsquiz.cli import main
+from awsquiz.cli import script
 
-main()
+script()

@@ -10,13 +10,18 @@ import sys
 
 from awsquiz.cli.app import app
 from awsquiz.cli.commands import register
-from awsquiz.cli.startup import run
+from awsquiz.cli.startup import leave_after, run
 
 
 def main() -> None:
-    """The console script."""
+    """The command line of `sys.argv`; ends in SystemExit, as a Click program does."""
     register(sys.argv[1] if len(sys.argv) > 1 else None)
     run(app)
 
 
-__all__ = ["app", "main", "register"]
+def script() -> None:
+    """The console script and `python -m awsquiz`: `main`, then the process ends at once."""
+    leave_after(main)
+
+
+__all__ = ["app", "main", "register", "script"]
