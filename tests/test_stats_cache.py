@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 import history
 from awsquiz.model import CardState, Rating, Review
-from awsquiz.services.stats import _from_history, gather
+from awsquiz.services.stats import gather
+from awsquiz.services.stats_history import from_history
 from awsquiz.services.where import Where
 from awsquiz.store import figures_cache
 from awsquiz.store.store import Store
@@ -75,7 +76,7 @@ def deck_dir(tmp_path: Path) -> Path:
 def same(where: Where, now: datetime, selection: tuple[str, ...] = ()) -> None:
     """The report from the cache is the report from the whole history."""
     cached = gather(where, list(selection), now).to_dict()
-    full = _from_history(where, list(selection), now).to_dict()
+    full = from_history(where, list(selection), now).to_dict()
     assert cached == full
 
 
@@ -260,6 +261,35 @@ def test_rewritten_or_removed_log_is_read_again(isolated: Path, deck_dir: Path) 
     (isolated / "reviews-copy.jsonl").unlink()
     assert how(isolated, NOW) == "built"
     same(where, NOW)
+
+
+def test_an_edit_in_place_then_an_answer_is_noticed_by_the_checksum_worked_out_ahead(
+    isolated: Path, deck_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After new answers, the bytes the figures cover are checksummed in a thread while the
+    caches are read: an edit of a covered line, of the same length, is still noticed."""
+    from awsquiz.store import snapshot
+
+    store = _fill(isolated, 100)
+    where = Where(deck_dirs=[deck_dir])
+    same(where, NOW)
+    ahead: list[int] = []
+    real = snapshot.crc_ahead
+    monkeypatch.setattr(snapshot, "crc_ahead",
+                        lambda path, length: (ahead.append(length), real(path, length)))
+    log = isolated / "reviews-test.jsonl"
+    covered = log.stat().st_size
+    store.append(_review(800, "t/b", 59 * 24 * 60, 3, 2, 9.0, None))
+    same(where, NOW)  # grown from the figures: their bytes checked ahead
+    assert ahead == [covered]
+    data = bytearray(log.read_bytes())
+    at = data.index(b'"ms":1010')
+    data[at:at + 9] = b'"ms":9999'  # one review's time spent, in place
+    log.write_bytes(bytes(data))
+    store.append(_review(801, "t/c", 59 * 24 * 60 + 1, 3, 2, 9.0, None))
+    same(where, NOW)
+    assert len(ahead) == 2  # the edit is in the time spent the report adds up
+    assert snapshot._AHEAD == {}  # every checksum worked out ahead was used
 
 
 def test_a_copy_of_a_log_counts_once(isolated: Path, deck_dir: Path) -> None:

@@ -5,6 +5,7 @@ answer by answer is the one made from every answer."""
 
 from __future__ import annotations
 
+import tempfile
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 import history
 from awsquiz.errors import AwsquizError
 from awsquiz.scheduling import calibration, fitting
-from awsquiz.services.stats import _from_history, gather
+from awsquiz.services.stats import gather
+from awsquiz.services.stats_history import from_history
 from awsquiz.services.where import Where
 from awsquiz.store import figures_cache, figures_halves, records
 from awsquiz.store.records import check_fully, check_record
@@ -83,7 +85,7 @@ def test_two_processes_give_the_figures_of_one(
             path.unlink()
     started = len(forks)
     # The second half read from the start of `stats`, while the decks are parsed.
-    assert gather(where, [], NOW).to_dict() == _from_history(where, [], NOW).to_dict()
+    assert gather(where, [], NOW).to_dict() == from_history(where, [], NOW).to_dict()
     assert len(forks) > started
     assert _figures(folder)[1] == alone[1]  # as cached
 
@@ -128,7 +130,7 @@ def test_the_calibration_grows_with_each_answer(
 ) -> None:
     where, folder = _library(tmp_path, reviews, 6_000)
     first = gather(where, [], NOW)
-    assert first.calibration == _from_history(where, [], NOW).calibration
+    assert first.calibration == from_history(where, [], NOW).calibration
     store = Store.open(folder, machine="history")
 
     def no_second_reading(*args: object) -> None:
@@ -141,7 +143,7 @@ def test_the_calibration_grows_with_each_answer(
         done = min(done + size, len(reviews))
         report = gather(where, [], NOW)
         assert report.calibration
-        full = _from_history(where, [], NOW)
+        full = from_history(where, [], NOW)
         assert report.to_dict() == full.to_dict()
         assert gather(where, [history.DECK], NOW).calibration == full.calibration
 
@@ -185,6 +187,20 @@ def test_a_tally_grown_equals_one_made_at_once(
 def test_crc_of_two_halves(first: bytes, second: bytes) -> None:
     assert combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(
         first + second)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=3000), cut=st.integers(0, 3010))
+def test_a_checksum_worked_out_ahead_is_the_one_worked_out_then(data: bytes, cut: int) -> None:
+    from awsquiz.store import snapshot
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reviews-x.jsonl"
+        path.write_bytes(data)
+        snapshot.crc_ahead(path, cut)
+        expected = zlib.crc32(data[:cut]) if cut <= len(data) else None
+        assert snapshot.crc_of(path, cut) == expected
+        assert snapshot._crc(path, cut) == expected
 
 
 def _record() -> dict[str, Any]:
@@ -251,7 +267,7 @@ def test_another_day_start_is_a_calibration_and_a_recall_of_its_own(
     before = gather(where, [], NOW)
     settings.save(folder, replace(settings.load(folder), day_start=0))
     after = gather(where, [], NOW)
-    assert after.to_dict() == _from_history(where, [], NOW).to_dict()
+    assert after.to_dict() == from_history(where, [], NOW).to_dict()
     assert after.calibration != before.calibration
     assert after.total.recall != before.total.recall  # the days since each last review
     assert after.day_start == 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from awsquiz.decks.discovery import find_deck_files, select
 from awsquiz.decks.library import load_selected_index
 from awsquiz.decks.parse_ahead import parse_ahead
 from awsquiz.services import learner
+from awsquiz.services.stats_history import from_history
 from awsquiz.services.where import Where
 from awsquiz.session.stats_figures import DeckPart, Finals, SharedPart, covers, report_from_parts
 from awsquiz.session.stats_report import CalibrationLine, StatsReport
@@ -32,7 +32,7 @@ from awsquiz.store.exam_log import load_results
 from awsquiz.store.logfiles import log_stamps
 
 if TYPE_CHECKING:
-    from awsquiz.model import Answered, DeckIndex
+    from awsquiz.model import DeckIndex
     from awsquiz.model.figures import Figures
     from awsquiz.scheduling import calibration as tallies
     from awsquiz.scheduling.scheduler import Scheduler
@@ -50,7 +50,7 @@ def gather(
     seconds = int(offset.total_seconds())
     found = find_deck_files(where.deck_dirs, selection)
     if offset.microseconds or found[1] or tags:
-        return _from_history(where, selection, now, tags)
+        return from_history(where, selection, now, tags)
     # A first run over a long log: its second half is read by a second process from now
     # on, while this one parses the decks (then on its own, not on every core).
     early = None
@@ -76,6 +76,8 @@ def _gathered(
     finally:
         if ahead is not None:
             ahead.finish()
+    if kept is not None and stamps is not None and kept.get("stamps") != stamps:
+        _check_ahead(folder, kept.get("stamps"), stamps)
     universe = load_selected_index(found)
     shown = select(universe, selection) if selection else universe
     deck_stamps = {deck.path: _stamp(deck.path) for deck in universe}
@@ -95,11 +97,11 @@ def _gathered(
         made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps, scheduler,
                            days, early)
         if made is None:
-            return _from_history(where, selection, now)
+            return from_history(where, selection, now)
         parts, cached, written = made
     shared, deck_parts, kept_finals = parts
     if not covers(shared["newest_day"], now):
-        return _from_history(where, selection, now)
+        return from_history(where, selection, now)
     exams = load_results(folder)
     scope = [deck.id for deck in shown] if selection else None
     try:
@@ -113,7 +115,7 @@ def _gathered(
         made = _parts_made(where, folder, seconds, None, universe, shown, deck_stamps, scheduler,
                            days)
         if made is None or not covers(made[0][0]["newest_day"], now):
-            return _from_history(where, selection, now)
+            return from_history(where, selection, now)
         (again_shared, again_parts, _), cached, written = made
         report = report_from_parts(shown, again_parts, again_shared, exams, now, scope=scope,
                                    scheduler=scheduler)
@@ -122,13 +124,27 @@ def _gathered(
     lines = _kept_calibration(where, folder, seconds, covered, config, scope, written, cached,
                               unsaved=not current)
     if lines is None:
-        return _from_history(where, selection, now)
+        return from_history(where, selection, now)
     return report._replace(
         calibration=lines,
         parameters="personal" if config.parameters else "default",
         day_start=config.day_start,
         desired_retention=config.retention,
     )
+
+
+def _check_ahead(folder: Path, before: Any, now: dict[str, list[int]]) -> None:
+    """For each log that grew since the parts were made: the checksum of the bytes it held
+    then (which the figures' growing checks) worked out in a thread while this one reads
+    the decks and the caches (`store.snapshot.crc_ahead`)."""
+    from awsquiz.store.snapshot import crc_ahead
+
+    if type(before) is not dict:
+        return
+    for name, stamp in now.items():
+        old = before.get(name)
+        if type(old) is list and old and type(old[0]) is int and 0 < old[0] < stamp[0]:
+            crc_ahead(folder / name, old[0])
 
 
 def _kept_calibration(
@@ -333,62 +349,3 @@ def _parts_made(
         doc = {"stamps": cached.stamps, "token": cached.token, "days": days,
                "universe": deck_stamps, "shared": shared, "decks": decks, "finals": kept_finals}
     return (shared, shown_parts, kept_finals), cached, doc
-
-
-def _from_history(
-    where: Where, selection: Sequence[str], now: datetime, tags: Sequence[str] = ()
-) -> StatsReport:
-    """The report from every review, read and sorted (see `gather`)."""
-    from awsquiz.session.selection import narrow
-    from awsquiz.session.stats import build_report
-
-    library = where.library(selection)
-    decks = library.decks
-    known: set[str] = set()
-    if selection or tags:
-        known = {card.key for card in where.library(quiet=True).cards()}
-    store = where.store()
-    config = settings.load(store.folder)
-    scope = [deck.id for deck in library.decks] if selection or tags else None
-    history = store.history()
-    if tags:
-        kept = {card.key for card in narrow(library.cards(), tags, frozenset())}
-        decks = [replace(d, cards=tuple(c for c in d.cards if c.key in kept)) for d in decks]
-        decks = [deck for deck in decks if deck.cards]  # a deck without the tag: no row
-        history = [review for review in history if review.key in kept]
-    report = build_report(
-        decks,
-        store.progress,
-        history,
-        load_results(store.folder),
-        now,
-        known_keys=known,
-        scope=scope,
-        scheduler=learner.scheduler(config, fuzz=False),
-    )
-    return report._replace(
-        calibration=calibration(history, config, scope),
-        parameters="personal" if config.parameters else "default",
-        day_start=config.day_start,
-        desired_retention=config.retention,
-    )
-
-
-def calibration(
-    history: Sequence[Answered], config: settings.Config, scope: Sequence[str] | None
-) -> list[CalibrationLine]:
-    """Predicted against actual recall over the history in scope, with the learner's
-    parameters and days."""
-    if not history:
-        return []
-    from awsquiz.scheduling import calibration as tallies
-    from awsquiz.scheduling import fitting
-
-    decks = set(scope) if scope is not None else None
-    in_scope = history if decks is None else [a for a in history if a.deck in decks]
-    deck_of = {answer.key: answer.deck for answer in in_scope}
-    cards = fitting.card_days(in_scope, learner.days(config))
-    parameters = config.parameters or fitting.default_parameters()
-    tally = tallies.build(((deck_of[key], key, answers) for key, answers in cards.items()),
-                          parameters)
-    return [CalibrationLine(*line) for line in tally.lines()]

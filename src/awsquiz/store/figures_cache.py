@@ -34,7 +34,7 @@ from awsquiz.store import parts_cache
 from awsquiz.store.figures_halves import Halves, halves_of
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
 from awsquiz.store.reading import record_chunks
-from awsquiz.store.snapshot import Coverage, is_stale, vouched
+from awsquiz.store.snapshot import Coverage, is_stale, settle_ahead, vouched
 from awsquiz.system import fastjson
 from awsquiz.system.files import write_cache
 
@@ -181,6 +181,7 @@ class _Builder:
                 early.cancel()
             self.how = "grown"
             return grown
+        settle_ahead()  # a child is forked only with no other thread running
         figures = Figures(self.offset)
         covered: Covered = {path.name: [0, 0, None] for path in logs}
         hashes: array[int] = array("Q")

@@ -15,6 +15,7 @@ any length and whatever the modification time says, is noticed and the logs are 
 from __future__ import annotations
 
 import os
+import threading
 import zlib
 from pathlib import Path
 from typing import NamedTuple
@@ -79,8 +80,57 @@ def write_snapshot(
     atomic_write(path, sealed(fastjson.dumps(document)))  # a cache, read back by fastjson
 
 
+# CRC-32s being worked out by a thread (`crc_ahead`), by path and length.
+_AHEAD: dict[tuple[str, int], tuple[threading.Thread, list[int | None]]] = {}
+
+
+def crc_ahead(path: Path, length: int) -> None:
+    """Start working out `crc_of(path, length)` in a thread, for a check to come: reading and
+    checksumming let other work go on meanwhile (a `stats` after new answers checks the
+    bytes its figures cover while it reads its caches). `settle_ahead` before forking."""
+    key = (os.fspath(path), length)
+    if key in _AHEAD:
+        return
+    found: list[int | None] = []
+    thread = threading.Thread(target=lambda: found.append(_mapped_crc(path, length)),
+                              daemon=True)
+    _AHEAD[key] = (thread, found)
+    thread.start()
+
+
+def settle_ahead() -> None:
+    """Wait for every `crc_ahead` still under way (a child is forked only with no thread)."""
+    for thread, _ in list(_AHEAD.values()):
+        thread.join()
+
+
 def crc_of(path: Path, length: int) -> int | None:
     """The CRC-32 of the first `length` bytes of `path`; None if they cannot all be read."""
+    ahead = _AHEAD.pop((os.fspath(path), length), None)
+    if ahead is not None:
+        ahead[0].join()
+        if ahead[1]:
+            return ahead[1][0]
+    return _crc(path, length)
+
+
+def _mapped_crc(path: Path, length: int) -> int | None:
+    """`_crc` in one call over the file mapped into memory: the thread of `crc_ahead` takes
+    the interpreter's lock back once, not twice a block (each time waiting for it)."""
+    import mmap
+
+    try:
+        with open(path, "rb") as handle:
+            if not length or os.fstat(handle.fileno()).st_size < length:
+                return _crc(path, length)
+            with (mmap.mmap(handle.fileno(), length, access=mmap.ACCESS_READ) as mapped,
+                  memoryview(mapped) as view):
+                return zlib.crc32(view)
+    except (OSError, ValueError):
+        return None
+
+
+def _crc(path: Path, length: int) -> int | None:
     crc, left = 0, length
     buffer = bytearray(_BLOCK)  # one buffer read into again and again: no copy per block
     view = memoryview(buffer)
