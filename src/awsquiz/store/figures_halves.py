@@ -71,6 +71,9 @@ class Halves:
         if figures.broken:
             self.cancel()
             return hashes
+        # Each part's hashes sorted on its own (a list of a million numbers is big), this
+        # one's while the child may still be reading; merged once both are.
+        mine = array("Q", sorted(hashes))
         later, entry, ids, unsettled, warnings = self.child.result()
         for message in warnings:
             builder.warn(message)
@@ -78,8 +81,7 @@ class Halves:
         join(figures, later)
         first = covered[path.name]
         covered[path.name] = [entry[0], combine(first[1], entry[1], entry[0] - split), entry[2]]
-        # Each part's hashes sorted on its own (a list of a million numbers is big), merged.
-        return array("Q", heapq.merge(array("Q", sorted(hashes)), ids))
+        return array("Q", heapq.merge(mine, ids))
 
 
 def halves_of(builder: Builder, logs: list[Path]) -> Halves | None:
