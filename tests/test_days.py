@@ -91,3 +91,7 @@ def test_predicted_recall_of_many_cards_counts_the_days_one_card_would(
     expected = [scheduler.recall_after(days.number(now) - days.number(m), s)
                 for m, s in zip(moments, stabilities, strict=False)]
     assert scheduler.recalls([*reviewed, (None, 3.0)], now) == [*expected, 0.0]
+    # As `stats` keeps them: each card's day of its last review, worked out once.
+    days_of = scheduler.day_numbers([text for text, _ in reviewed] + [None])
+    kept = zip(days_of, [*stabilities[:len(reviewed)], 3.0], strict=True)
+    assert scheduler.recalls_on_days(kept, now) == [*expected, 0.0]

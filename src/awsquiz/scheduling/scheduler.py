@@ -12,7 +12,7 @@ The library's pitfalls are handled here once: it needs datetimes whose tzinfo is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -136,10 +136,27 @@ class Scheduler:
     ) -> list[float]:
         """`retrievability` of many cards at once (thousands are due at a session's start),
         each given by its state's last review time and stability."""
-        pairs = list(reviewed)
-        days = self.day_numbers(last if stability else None for last, stability in pairs)
-        stabilities = [stability for _, stability in pairs]
-        return self.recalls_on_days(zip(days, stabilities, strict=True), now)
+        days = self.days
+        today = days.number(now)
+        factor, decay = self._factor, -self.decay
+        # `days.number_of_text`, its canonical-UTC path inlined: a call per card costs more.
+        dates: dict[str, tuple[int, str] | None] = {}
+        split_of = utc_dates(days)
+        result = []
+        for last_review, stability in reviewed:
+            if last_review is None or not stability:
+                result.append(0.0)
+                continue
+            split = None
+            if len(last_review) == 32 and last_review[26:] == "+00:00":
+                date = last_review[:10]
+                split = dates[date] if date in dates else dates.setdefault(date, split_of(date))
+            if split is not None:
+                day = split[0] + (last_review[11:26] >= split[1])
+            else:
+                day = days.number_of_text(last_review)
+            result.append(float((1 + factor * max(0, today - day) / stability) ** decay))
+        return result
 
     def recalls_on_days(
         self, reviewed: Iterable[tuple[int | None, float | None]], now: datetime
@@ -154,24 +171,10 @@ class Scheduler:
             for day, stability in reviewed
         ]
 
-    def day_numbers(self, times: Iterable[str | None]) -> Iterator[int | None]:
+    def day_numbers(self, times: Iterable[str | None]) -> list[int | None]:
         """The learner's day of each review time given as ISO text (None for None)."""
-        days = self.days
-        # `days.number_of_text`, its canonical-UTC path inlined: a call per card costs more.
-        dates: dict[str, tuple[int, str] | None] = {}
-        split_of = utc_dates(days)
-        for text in times:
-            if text is None:
-                yield None
-                continue
-            split = None
-            if len(text) == 32 and text[26:] == "+00:00":
-                date = text[:10]
-                split = dates[date] if date in dates else dates.setdefault(date, split_of(date))
-            if split is not None:
-                yield split[0] + (text[11:26] >= split[1])
-            else:
-                yield days.number_of_text(text)
+        number = self.days.number_of_text
+        return [None if text is None else number(text) for text in times]
 
 
 def _to_fsrs(state: CardState) -> fsrs.Card:
