@@ -155,10 +155,12 @@ HEAVY = {"yaml", "fsrs", "rich.markdown", "rich.traceback", "hashlib",
          "awsquiz.decks.deck_file", "awsquiz.session.grading", "awsquiz.session.stats"}
 
 
-def test_a_warm_decks_command_loads_none_of_the_heavy_modules() -> None:
+def test_a_warm_decks_command_loads_none_of_the_heavy_modules(isolated: Path) -> None:
+    isolated.mkdir()  # a learner's folder (before it is made, no glance can be kept)
     _loaded_after("decks", "--decks", str(DECKS))  # the first run fills the caches
     loaded = _loaded_after("decks", "--decks", str(DECKS))
     assert HEAVY & loaded == set()
+    assert "awsquiz.store.store" not in loaded  # the cached glances are all it reads
     assert "awsquiz.services.listing" in loaded  # the command did run
 
 

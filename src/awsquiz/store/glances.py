@@ -15,14 +15,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsquiz.model import Glance, glances
 from awsquiz.store.logfiles import Stamps, Warn
 from awsquiz.store.logfiles import log_stamps as log_stamps  # where callers found it
-from awsquiz.store.store import Store
 from awsquiz.system import fastjson, paths
 from awsquiz.system.files import sealed, unsealed, write_cache
+
+if TYPE_CHECKING:
+    from awsquiz.store.store import Store
 
 VERSION = 5  # 4: a seventh field, whether the last answer was wrong; 5: the suspended cards
 
@@ -52,6 +54,8 @@ def read(folder: Path, warn: Warn) -> Glances:
     def remember_warning(message: str) -> None:
         warned.append(message)
         warn(message)
+
+    from awsquiz.store.store import Store  # while the glances are cached, never loaded
 
     store = Store.open(folder, warn=remember_warning)
     cards = glances(store.progress)
