@@ -180,6 +180,13 @@ def test_a_warm_stats_reads_its_parts_and_loads_no_store_or_log_reader(isolated:
             "awsquiz.scheduling.calibration", "fsrs_rs_python",
             *HEAVY - {"hashlib", "awsquiz.session.stats"}}
     assert slow & loaded == set()
+    # After a new answer the figures grow: the two-process reading of a first run stays out.
+    Store.open(isolated).append(Review(
+        id="b" * 24, deck="sample", card="kms", time="2026-11-28T09:05:00.000000+00:00",
+        rating=Rating.GOOD, right=True, picked=None, ms=1000, kind="study", state=state))
+    grown = _loaded_after("stats", "--decks", str(DECKS))
+    assert "awsquiz.store.figures_cache" in grown
+    assert {"awsquiz.store.figures_halves", "awsquiz.system.forked"} & grown == set()
 
 
 def test_help_loads_neither_markdown_nor_the_services() -> None:

@@ -25,18 +25,20 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsquiz.model import MARK_KINDS
 from awsquiz.model.figures import Figures
 from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
-from awsquiz.store.figures_halves import Halves, halves_of
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
 from awsquiz.store.reading import record_chunks
 from awsquiz.store.snapshot import Coverage, is_stale, settle_ahead, vouched
 from awsquiz.system import fastjson
 from awsquiz.system.files import write_cache
+
+if TYPE_CHECKING:
+    from awsquiz.store.figures_halves import Halves
 
 VERSION = parts_cache.VERSION  # 3: logs covered as the snapshot covers them (a CRC-32)
 _MASK = (1 << 64) - 1
@@ -72,6 +74,8 @@ def start(folder: Path, offset_seconds: int, warn: Warn) -> Halves | None:
     this one does other work; else None."""
     if _files(folder, offset_seconds)[0].exists():
         return None
+    from awsquiz.store.figures_halves import halves_of  # a first run only
+
     logs = log_files(folder)
     builder = _Builder(folder, offset_seconds, warn)
     builder.vouched = {path.name: vouched(folder, path, machine_name()) for path in logs}
@@ -181,6 +185,8 @@ class _Builder:
                 early.cancel()
             self.how = "grown"
             return grown
+        from awsquiz.store.figures_halves import halves_of  # built again: not to grow
+
         settle_ahead()  # a child is forked only with no other thread running
         figures = Figures(self.offset)
         covered: Covered = {path.name: [0, 0, None] for path in logs}
