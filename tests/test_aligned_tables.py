@@ -50,16 +50,11 @@ def test_a_table_with_a_header_reads_as_the_rich_table(
 def test_a_table_without_a_header_reads_as_the_rich_table(
     rows: list[list[str]], width: int
 ) -> None:
-    table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
-    table.add_column("tag", overflow="fold", style="cyan")
-    table.add_column("retention", justify="right", no_wrap=True)
-    table.add_column("answers", justify="right", no_wrap=True)
-    table.add_column("drill", overflow="fold", style="dim")
-    for row in rows:
-        table.add_row(*map(Text, row))
-    lines = aligned(rows, width, gap=2, right=(1, 2), styles=["cyan", "", "", "dim"])
+    from awsquiz.ui.stats import WEAK_TAG_STYLES, weak_tags_table
+
+    lines = aligned(rows, width, gap=2, right=(1, 2), styles=WEAK_TAG_STYLES)
     if lines is not None:
-        assert _screen(lines, width) == _screen(table, width)
+        assert _screen(lines, width) == _screen(weak_tags_table(rows), width)
 
 
 def test_rows_wider_than_the_screen_are_left_to_the_table() -> None:

@@ -275,7 +275,7 @@ def test_an_edit_in_place_then_an_answer_is_noticed_by_the_checksum_worked_out_a
     same(where, NOW)
     ahead: list[int] = []
     real = snapshot.crc_ahead
-    monkeypatch.setattr(snapshot, "crc_ahead",
+    monkeypatch.setattr(figures_cache, "crc_ahead",
                         lambda path, length: (ahead.append(length), real(path, length)))
     log = isolated / "reviews-test.jsonl"
     covered = log.stat().st_size

@@ -77,7 +77,9 @@ def _gathered(
         if ahead is not None:
             ahead.finish()
     if kept is not None and stamps is not None and kept.get("stamps") != stamps:
-        _check_ahead(folder, kept.get("stamps"), stamps)
+        from awsquiz.store import figures_cache  # the figures will grow: loaded anyway
+
+        figures_cache.check_ahead(folder, kept.get("stamps"), stamps)
     universe = load_selected_index(found)
     shown = select(universe, selection) if selection else universe
     deck_stamps = {deck.path: _stamp(deck.path) for deck in universe}
@@ -131,20 +133,6 @@ def _gathered(
         day_start=config.day_start,
         desired_retention=config.retention,
     )
-
-
-def _check_ahead(folder: Path, before: Any, now: dict[str, list[int]]) -> None:
-    """For each log that grew since the parts were made: the checksum of the bytes it held
-    then (which the figures' growing checks) worked out in a thread while this one reads
-    the decks and the caches (`store.snapshot.crc_ahead`)."""
-    from awsquiz.store.snapshot import crc_ahead
-
-    if type(before) is not dict:
-        return
-    for name, stamp in now.items():
-        old = before.get(name)
-        if type(old) is list and old and type(old[0]) is int and 0 < old[0] < stamp[0]:
-            crc_ahead(folder / name, old[0])
 
 
 def _kept_calibration(

@@ -33,7 +33,7 @@ from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
 from awsquiz.store.reading import record_chunks
-from awsquiz.store.snapshot import Coverage, is_stale, settle_ahead, vouched
+from awsquiz.store.snapshot import Coverage, crc_ahead, is_stale, settle_ahead, vouched
 from awsquiz.system import fastjson
 from awsquiz.system.files import write_cache
 
@@ -80,6 +80,18 @@ def start(folder: Path, offset_seconds: int, warn: Warn) -> Halves | None:
     builder = _Builder(folder, offset_seconds, warn)
     builder.vouched = {path.name: vouched(folder, path, machine_name()) for path in logs}
     return halves_of(builder, logs)
+
+
+def check_ahead(folder: Path, before: Any, now: Stamps) -> None:
+    """For each log that grew since the logs' stamps were `before` (as the figures kept
+    with them were made): the checksum of the bytes it held then, which `load` checks before
+    the figures grow, worked out in a thread meanwhile (`store.snapshot.crc_ahead`)."""
+    if type(before) is not dict:
+        return
+    for name, stamp in now.items():
+        old = before.get(name)
+        if type(old) is list and old and type(old[0]) is int and 0 < old[0] < stamp[0]:
+            crc_ahead(folder / name, old[0])
 
 
 def load(folder: Path, offset_seconds: int, warn: Warn, early: Halves | None = None) -> Cached:

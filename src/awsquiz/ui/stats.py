@@ -18,6 +18,7 @@ from awsquiz.ui.page import Page, Screen
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from awsquiz.session.stats_report import DeckStats, Heatmap, StatsReport
 
@@ -29,6 +30,7 @@ BAR_WIDTH = 44
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HEADERS = ("deck", "cards", "new", "learn", "young", "mature", "missed", "leech", "retain",
            "recall")
+WEAK_TAG_STYLES = ("cyan", "", "", "dim")  # tag, retention, answers, the drill command
 NARROW_DROPS = ("leech", "young", "recall", "learn", "mature")  # least needed first
 
 
@@ -280,21 +282,24 @@ def _weak_tags(report: StatsReport, term: Screen) -> None:
          f"awsquiz study --all --tag {_shell_word(inert(tag.tag))}"]
         for tag in report.weak_tags
     ]
-    lines = aligned(cells, term.width, gap=2, right=(1, 2), styles=["cyan", "", "", "dim"])
-    if lines is not None:
-        term.print(lines)
-        return
+    lines = aligned(cells, term.width, gap=2, right=(1, 2), styles=WEAK_TAG_STYLES)
+    term.print(lines if lines is not None else weak_tags_table(cells))
+
+
+def weak_tags_table(cells: Sequence[Sequence[str]]) -> Table:
+    """The weakest tags as a Rich table: what `aligned` draws when they fit, folded when
+    they do not."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
-    table.add_column("tag", overflow="fold", style="cyan")
+    table.add_column("tag", overflow="fold", style=WEAK_TAG_STYLES[0])
     table.add_column("retention", justify="right", no_wrap=True)
     table.add_column("answers", justify="right", no_wrap=True)
-    table.add_column("drill", overflow="fold", style="dim")
+    table.add_column("drill", overflow="fold", style=WEAK_TAG_STYLES[3])
     for row in cells:
         table.add_row(*map(Text, row))
-    term.print(table)
+    return table
 
 
 def _shell_word(text: str) -> str:
