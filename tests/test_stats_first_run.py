@@ -242,6 +242,30 @@ def test_the_shortcut_passes_only_what_the_full_check_passes_unchanged(
     assert (check_record(dict(record)) is None) == (check_fully(dict(record)) is None)
 
 
+lines_checked_before = st.lists(st.one_of(
+    st.builds(lambda value, drop: {**_record(), "time": value} if not drop else {
+        k: v for k, v in _record().items() if k != "state"}, odd_values, st.booleans()),
+    st.just(_record()), st.just(_record()), odd_values,
+), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=lines_checked_before)
+def test_lines_checked_before_are_read_at_once_as_one_by_one(lines: list[Any]) -> None:
+    import json
+
+    from awsquiz.store import reading
+
+    encoded = [json.dumps(line, separators=(",", ":")).encode() for line in lines]
+    body = b"".join(line + b"\n" for line in encoded)
+    parsed = [json.loads(line) for line in encoded]
+    expected = parsed if all(map(records.needs_nothing, parsed)) else None
+    assert records.all_need_nothing(parsed) == (expected is not None)
+    assert reading._checked_before(body) == expected
+    if len(encoded) > 1:  # two lines run together: never taken for the lines they were
+        assert reading._checked_before(body.replace(b"\n", b" ", 1)) is None
+
+
 def test_one_day_of_a_minute_in_any_zone() -> None:
     from zoneinfo import ZoneInfo
 
