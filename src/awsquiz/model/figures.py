@@ -28,8 +28,10 @@ Besides, the figures note each card's answers added since they were made or read
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
+from itertools import repeat
+from operator import and_, itemgetter
 from typing import Any
 
 from awsquiz.model.mark import MARK_KINDS
@@ -299,13 +301,22 @@ class Figures:
         return figures
 
 
-def hex_hashes(ids: Iterable[str], hashed: Callable[[str], int] | None) -> Iterator[int]:
+def hex_hashes(ids: list[str], hashed: Callable[[str], int] | None) -> list[int]:
     """64 bits of each review id: its last 16 hex digits, or `hashed(id)` for another id."""
+    try:  # in C, for ids of hex digits (what awsquiz writes)
+        return list(map(and_, map(int, map(_LAST_16, ids), repeat(16)), repeat(_MASK)))
+    except ValueError:
+        pass
+    values = []
     for review_id in ids:
         try:
-            yield int(review_id[-16:], 16) & _MASK
+            values.append(int(review_id[-16:], 16) & _MASK)
         except ValueError:
-            yield hashed(review_id) if hashed is not None else 0
+            values.append(hashed(review_id) if hashed is not None else 0)
+    return values
+
+
+_LAST_16 = itemgetter(slice(-16, None))
 
 
 def _new_row() -> CardRow:

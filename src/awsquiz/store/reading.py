@@ -254,9 +254,8 @@ def record_chunks(
     bytes were checked before (`parse_records`).
 
     A chunk is small (32 KB, some 80 lines) so that its records are still in the processor's
-    cache when the caller goes through them: reading a million reviews into the figures of
-    `stats` took 10.8 us a line in 1 MB chunks and 6.4 us in 32 KB ones (benchmarks/RESULTS.md).
-    Memory stays flat however long the history."""
+    cache when the caller goes through them (a first `stats`, benchmarks/RESULTS.md); memory
+    stays flat however long the history."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 - held across the generator's yields
     except OSError as exc:
