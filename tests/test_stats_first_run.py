@@ -90,6 +90,28 @@ def test_two_processes_give_the_figures_of_one(
     assert _figures(folder)[1] == alone[1]  # as cached
 
 
+def test_the_day_a_log_ends_on_leaves_the_figures_as_they_are(
+    tmp_path: Path, reviews: list[Any]
+) -> None:
+    """A first read knows from the log's last review which days the last days' retention
+    will keep, and tallies no other; the figures are those of adding every review alone."""
+    from awsquiz.model.figures import Figures
+    from awsquiz.store.reading import read_records
+
+    _, folder = _library(tmp_path, reviews, len(reviews))
+    log = next(folder.glob("reviews-*.jsonl"))
+    with log.open("ab") as handle:  # what a log may end with: a mark, a torn last line
+        handle.write(b'{"v":2,"id":"m1","time":"2030-01-01T00:00:00.000000+00:00",'
+                     b'"kind":"suspend","card":"x","deck":"y"}\n{"v":1,"id":"torn","ti')
+    plain = Figures(OFFSET)
+    ordered = sorted(read_records([log]).values(), key=lambda r: (r["time"], r["id"]))
+    plain.add_records(ordered)
+    cached = figures_cache.load(folder, OFFSET, lambda message: None)
+    assert cached.figures.reaches == plain.newest_day > 0
+    assert cached.figures.recent_doc() == plain.recent_doc() != []
+    assert cached.figures.to_doc() == plain.to_doc()
+
+
 def test_snapshot_vouches_only_for_bytes_unchanged(
     tmp_path: Path, reviews: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -91,6 +91,9 @@ class Figures:
         self.cards: dict[str, dict[str, CardRow]] = {}
         self.recent: dict[int, dict[str, list[int]]] = {}
         self.newest_day = 0  # of any review; 0: none yet
+        # A day the newest review's is known to reach (one of the reviews still to be added
+        # is on it): `recent` is not kept for days sure to fall out of it.
+        self.reaches = 0
         self.broken = False
         self.touched: set[str] = set()  # the card keys added to since made or read back
         self.local_day = LocalDays(offset_seconds)
@@ -136,7 +139,8 @@ class Figures:
         by_hour = local_day.width == 13  # else the day is worked out per minute, or each time
         last_time = last_id = ""
         newest = self.newest_day
-        horizon = newest - (RETENTION_DAYS - 1)
+        reaches = self.reaches
+        horizon = max(newest, reaches) - (RETENTION_DAYS - 1)
         for r in records:
             kind = r.get("kind")
             if kind in MARK_KINDS:
@@ -203,7 +207,7 @@ class Figures:
                 flush()
             if day > newest:
                 newest = self.newest_day = day
-                horizon = newest - (RETENTION_DAYS - 1)
+                horizon = max(newest, reaches) - (RETENTION_DAYS - 1)
                 self._forget_before(horizon)
 
     def _new_deck(self, deck: str) -> dict[str, CardRow]:

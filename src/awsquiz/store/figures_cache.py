@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awsquiz.model import MARK_KINDS
-from awsquiz.model.figures import Figures
+from awsquiz.model.figures import Figures, LocalDays
 from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
-from awsquiz.store.reading import record_chunks
+from awsquiz.store.reading import last_review_time, record_chunks
 from awsquiz.store.snapshot import Coverage, crc_ahead, is_stale, settle_ahead, vouched
 from awsquiz.system import fastjson
 from awsquiz.system.files import write_cache
@@ -78,7 +78,7 @@ def start(folder: Path, offset_seconds: int, warn: Warn) -> Halves | None:
 
     logs = log_files(folder)
     builder = _Builder(folder, offset_seconds, warn)
-    builder.vouched = {path.name: vouched(folder, path, machine_name()) for path in logs}
+    builder.prepare(logs)
     return halves_of(builder, logs)
 
 
@@ -173,12 +173,22 @@ class _Builder:
         # figures that hold it are not cached (the next read would meet it again).
         self.unsettled = False
         self.vouched: dict[str, int] = {}  # log name -> bytes checked before (a first read)
+        self.reaches = 0  # a day the newest review is on or after (`Figures.reaches`)
 
     def fork(self, warn: Warn) -> _Builder:
         """A builder of the same figures that tells `warn` (one for a child process)."""
         other = _Builder(self.folder, self.offset, warn)
-        other.vouched = self.vouched
+        other.vouched, other.reaches = self.vouched, self.reaches
         return other
+
+    def prepare(self, logs: list[Path]) -> None:
+        """What a first read of `logs` works out once, before it may be split in two: the
+        bytes this machine's snapshot vouches for (they were checked when it was made) and
+        the day of the last review each log ends with."""
+        self.vouched = {path.name: vouched(self.folder, path, machine_name()) for path in logs}
+        local_day = LocalDays(self.offset).exact
+        self.reaches = max((local_day(time) for time in map(last_review_time, logs)
+                            if time is not None), default=0)
 
     def warn(self, message: str) -> None:
         self.warned = True
@@ -203,9 +213,11 @@ class _Builder:
         figures = Figures(self.offset)
         covered: Covered = {path.name: [0, 0, None] for path in logs}
         hashes: array[int] = array("Q")
-        # What this machine's snapshot vouches for was checked when it was made.
-        self.vouched = early.vouched if early is not None and early.fits(logs) else {
-            path.name: vouched(self.folder, path, machine_name()) for path in logs}
+        if early is not None and early.fits(logs):
+            self.vouched, self.reaches = early.vouched, early.reaches
+        else:
+            self.prepare(logs)
+        figures.reaches = self.reaches
         halves = early if early is not None and early.fits(logs) else halves_of(self, logs)
         if early is not None and halves is not early:
             early.cancel()

@@ -32,6 +32,7 @@ class Builder(Protocol):
     folder: Path
     offset: int
     vouched: dict[str, int]
+    reaches: int
     unsettled: bool
 
     def warn(self, message: str) -> None: ...
@@ -49,6 +50,7 @@ class Halves:
         self.path = path
         self.split = split
         self.vouched = builder.vouched  # worked out once, for both parts
+        self.reaches = builder.reaches
         self.child: Forked[Half] = Forked(lambda: _second_half(builder, path, split))
 
     def fits(self, logs: list[Path]) -> bool:
@@ -117,6 +119,7 @@ def _second_half(builder: Builder, path: Path, split: int) -> Half:
     reader = builder.fork(warnings.append)
     later = Figures(builder.offset)
     later.heads = {}
+    later.reaches = builder.reaches
     covered: Covered = {path.name: [split, 0, None]}
     ids: array[int] = array("Q")
     reader._feed(later, [path], covered, ids)  # noqa: SLF001

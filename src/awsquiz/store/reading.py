@@ -232,6 +232,30 @@ def read_history(paths: Iterable[Path], warn: Warn = ignore) -> list[Answered]:
     return sorted(unique.values())
 
 
+_TAIL = 1 << 16  # the bytes at a log's end looked at for its last review
+
+
+def last_review_time(path: Path) -> str | None:
+    """The time of the last review among a log's last complete lines (those that are not
+    valid reviews passed over); None if there is none there or the log cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            handle.seek(max(0, size - _TAIL))
+            lines = handle.read(_TAIL).split(b"\n")
+    except OSError:
+        return None
+    lines.pop()  # what follows the last newline: nothing, or a line being written
+    for line in reversed(lines[1:] if size > _TAIL else lines):  # the first may be cut
+        try:
+            obj = fastjson.loads(line)
+        except ValueError:
+            continue
+        if check_record(obj) is None and obj.get("kind") not in MARK_KINDS:
+            return cast(str, obj["time"])
+    return None
+
+
 class Chunk(NamedTuple):
     """Checked records of a log, the offset just past their last complete line, the CRC-32
     of every complete line read so far (continued from the one given), and, with the last
