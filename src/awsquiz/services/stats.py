@@ -291,6 +291,9 @@ def _parts_made(
     from awsquiz.session.stats_parts import deck_part, finals, shared_part
     from awsquiz.store import figures_cache
 
+    # With a second process reading half the log, each deck's facts are read first: they
+    # are all needed, and this process would otherwise wait for that half doing nothing.
+    ahead = {deck.path: load_facts(deck) for deck in shown} if early is not None else {}
     cached = figures_cache.load(folder, seconds, where.warn, early)
     figures = cached.figures
     if figures.broken:
@@ -313,7 +316,7 @@ def _parts_made(
             or entry["stamp"] != deck_stamps[deck.path]
             or not figures.touched.isdisjoint(deck.keys)
         ):
-            facts = load_facts(deck)
+            facts = ahead[deck.path] if deck.path in ahead else load_facts(deck)
             if facts is None:
                 raise AwsquizError(f"{deck.path}: the deck can no longer be read",
                                    hint="run 'awsquiz check' for details, then try again")
