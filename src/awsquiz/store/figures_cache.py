@@ -6,7 +6,7 @@ changed, it is read as it is. When logs grew, only the bytes after what it cover
 (each log's offset, the CRC-32 of every byte before it and its stamp, as the snapshot keeps
 them, tell a log that grew from one edited or rewritten). Anything else (no cache, a damaged
 one, another version, a log rewritten or gone, a review that is not after its card's newest,
-an id seen before) means the figures are built again from every log, a megabyte at a time;
+an id seen before) means the figures are built again from every log, 32 KB at a time;
 only a history whose logs are not each in time order is read whole and sorted first. The
 answer is always the one a full read of the history gives.
 

@@ -152,8 +152,8 @@ class Store:
             mark = known.get(path.name, _NOTHING)
             if mark.stamp is not None and _stamp(path) == mark.stamp:
                 continue  # not a byte more since it was all read
-            # A megabyte of lines at a time, keeping only each card's newest and oldest
-            # record: memory stays flat however long the history.
+            # A chunk of lines at a time (`record_chunks`), keeping only each card's newest
+            # and oldest record: memory stays flat however long the history.
             for chunk in record_chunks(path, self.warn, mark.offset, mark.crc):
                 folding.add(chunk.records)
                 mark = Coverage(chunk.end, chunk.crc, chunk.stamp)
