@@ -91,8 +91,8 @@ class Figures:
         self.cards: dict[str, dict[str, CardRow]] = {}
         self.recent: dict[int, dict[str, list[int]]] = {}
         self.newest_day = 0  # of any review; 0: none yet
-        # A day the newest review's is known to reach (one of the reviews still to be added
-        # is on it): `recent` is not kept for days sure to fall out of it.
+        # A day the newest review is known to be on or after (a review still to be added
+        # is on it): `recent` keeps no tally of days sure to fall out of it.
         self.reaches = 0
         self.broken = False
         self.touched: set[str] = set()  # the card keys added to since made or read back
