@@ -16,7 +16,6 @@ from array import array
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
-from itertools import islice
 from typing import Any
 
 from awsquiz.scheduling.days import LearnerDays
@@ -133,7 +132,6 @@ def _build(
 
     model = rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
     curve = _Curve(parameters)
-    factor, decay, last_bin = curve.factor, curve.decay, CALIBRATION_BINS - 1
     tally = Tally()
     review, item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
     for batch in batches(cards, _BATCH):
@@ -148,17 +146,10 @@ def _build(
         states = rust(partial(model.historical_memory_state_batch, items))
         for (deck, key, values), card_days, memory in zip(batch, days, states, strict=True):
             bins = _deck_bins(tally, deck)
-            # `curve.score` of each answer after the first (the memory before it), written
-            # out: a first `stats` scores a million; the memory after the last is not used
-            for before, day, value, state in zip(
-                    card_days, islice(card_days, 1, None), islice(values, 1, None), memory,
-                    strict=False):
-                if day > before:
-                    predicted = (1 + factor * (day - before) / state.stability) ** decay
-                    cell = bins[min(last_bin, int(predicted * CALIBRATION_BINS))]
-                    cell[0] += int(predicted * UNIT)
-                    cell[1] += value & 7 > 1
-                    cell[2] += 1
+            for i in range(1, len(card_days)):
+                elapsed = card_days[i] - card_days[i - 1]
+                if elapsed > 0:
+                    curve.score(bins, elapsed, memory[i - 1].stability, values[i] & 7)
             last = memory[-1]
             tally.cards[key] = [card_days[-1], last.stability, last.difficulty]
     return tally

@@ -110,7 +110,8 @@ def parse_records(
 
 def _checked_before(body: bytes) -> list[Any] | None:
     """The records of lines checked before, if each is still as the check left it (see
-    `needs_nothing`); None to read them as any other lines (one is not, or cannot be read).
+    `records.all_need_nothing`); None to read them as any other lines (one is not, or cannot
+    be read).
 
     The lines are read as one JSON array, a call to orjson instead of one per line: lines
     checked one by one before are each one JSON value, so that the array holds one value per

@@ -156,25 +156,14 @@ def _plain(obj: dict[str, Any]) -> bool:
     )
 
 
-def _in_form(value: object) -> bool:
-    """Whether a valid time is in the one canonical form (`canonical`'s own test)."""
-    return (
-        type(value) is str and len(value) == 32 and value[10] == "T" and value[19] == "."
-        and value[4] == value[7] == "-" and value.endswith("+00:00")
-    )
-
-
-def needs_nothing(obj: Any) -> bool:
-    """Whether a review checked once already (its bytes vouched for by this machine's
-    snapshot, `store.snapshot.vouched`) may be used as it is by the figures of `stats`: its
-    time in the canonical form. (Its state's times are put in that form where the figures
-    keep them, `model.figures.Figures.settle`.) False sends it to the full check."""
-    return type(obj) is dict and "state" in obj and _in_form(obj.get("time"))
-
-
 def all_need_nothing(records: list[Any]) -> bool:
-    """Whether `needs_nothing` holds for every record, told a field at a time over them all
-    (in C): a first `stats` asks it of every review in the history."""
+    """Whether reviews checked once already (their bytes vouched for by this machine's
+    snapshot, `store.snapshot.vouched`) may be used as they are by the figures of `stats`:
+    each an object with a state and its time in the canonical form (as `canonical` tells
+    it). Their state's times are put in that form where the figures keep them
+    (`model.figures.Figures.settle`). False sends them to the full check.
+
+    Told a field at a time over them all, in C: a first `stats` asks it of every review."""
     if not all(map(is_, map(type, records), repeat(dict))):
         return False
     if not all(map(contains, records, repeat("state"))):
@@ -188,7 +177,7 @@ def all_need_nothing(records: list[Any]) -> bool:
     )
 
 
-_MARKS, _ZONE = itemgetter(4, 7, 10, 19), itemgetter(slice(26, None))  # `_in_form`'s
+_MARKS, _ZONE = itemgetter(4, 7, 10, 19), itemgetter(slice(26, None))  # of a canonical time
 
 
 def check_record(obj: object) -> str | None:
