@@ -296,18 +296,33 @@ def test_lines_checked_before_are_read_at_once_as_one_by_one(lines: list[Any]) -
         assert reading._checked_before(body.replace(b"\n", b" ", 1)) is None
 
 
-def test_one_day_of_a_minute_in_any_zone() -> None:
+def test_answers_counted_in_the_learners_days_in_any_zone() -> None:
+    """The figures note each answer on the learner's day (for the calibration), worked out
+    once an hour where the whole hour is one day: in zones a half hour off, and across
+    daylight saving changes, each answer is on the day its own moment is."""
     from zoneinfo import ZoneInfo
 
+    from awsquiz.model.figures import Figures
+    from awsquiz.model.times import iso
     from awsquiz.scheduling.days import LearnerDays
 
     for zone in (None, UTC, ZoneInfo("Asia/Kolkata"), ZoneInfo("America/St_Johns"),
-                 ZoneInfo("Australia/Lord_Howe")):
+                 ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Europe/Berlin")):
         days = LearnerDays(4, zone)
-        minutes = calibration.MinuteDays(days)
-        start = int(datetime(2024, 3, 30, tzinfo=UTC).timestamp()) // 60
-        for minute in range(start, start + 60 * 24 * 3, 7):
-            assert minutes(minute) == days.number(datetime.fromtimestamp(minute * 60, UTC))
+        figures = Figures(0, days.number)
+        moments = [start + timedelta(minutes=minute)
+                   for start in (datetime(2024, 3, 30, tzinfo=UTC),
+                                 datetime(2024, 4, 6, tzinfo=UTC))
+                   for minute in range(0, 60 * 24 * 3, 7)]
+        figures.add_records({
+            "time": iso(moment), "id": f"{n:024x}", "deck": "d", "card": "c",
+            "rating": 1 + n % 4, "right": None, "picked": None, "ms": 1000,
+            "state": {"state": 2, "stability": 3.0, "due": iso(moment), "last_review": iso(moment),
+                      "lapses": 0},
+        } for n, moment in enumerate(moments))
+        steps = list(figures.steps["d/c"])
+        assert [step >> 3 for step in steps] == [days.number(moment) for moment in moments]
+        assert [step & 7 for step in steps] == [1 + n % 4 for n in range(len(moments))]
 
 
 def test_another_day_start_is_a_calibration_and_a_recall_of_its_own(

@@ -22,7 +22,8 @@ Figures may also be made in two parts, the reviews before a point and those afte
 second added to the first (`model.figures_join`): a first `stats` reads a long log in two
 processes.
 Besides, the figures note each card's answers added since they were made or read back
-(`steps`, not kept in the cache), for the calibration of predicted recall.
+(`steps`, not kept in the cache), for the calibration of predicted recall: those count in the
+learner's days (their day start and zone), which the caller gives.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
+from functools import partial
 from itertools import repeat
 from operator import and_, itemgetter
 from typing import Any
@@ -38,7 +40,11 @@ from awsquiz.model.mark import MARK_KINDS
 from awsquiz.model.times import canonical
 from awsquiz.model.windows import RETENTION_DAYS
 
-_MASK = (1 << 64) - 1
+# Review ids are hashed to 53 bits held (exactly) in a float: Python sorts floats about twice
+# as fast as 64-bit ints, and a first `stats` sorts a million. Two ids share a hash about once
+# in 20,000 first reads of a million reviews, which then only costs time (`figures_cache`).
+HASH_BITS = 53
+_MASK = (1 << HASH_BITS) - 1
 REVIEW_STATE = 2  # model.state.State.REVIEW, as the rows keep it
 
 # A card's row, a list as the cache keeps it: read back without a Python object per field.
@@ -85,7 +91,9 @@ def is_missed(right: bool | None, rating: int) -> bool:
 class Figures:
     """The figures of a history in one UTC offset (see the module's docstring)."""
 
-    def __init__(self, offset_seconds: int) -> None:
+    def __init__(
+        self, offset_seconds: int, learner_day: Callable[[datetime], int] | None = None
+    ) -> None:
         self.offset = offset_seconds
         self.days: dict[str, dict[int, DayRow]] = {}
         self.cards: dict[str, dict[str, CardRow]] = {}
@@ -97,10 +105,14 @@ class Figures:
         self.broken = False
         self.touched: set[str] = set()  # the card keys added to since made or read back
         self.local_day = LocalDays(offset_seconds)
-        # card key -> its answers added since made or read back: UTC minute * 8 + rating
+        # card key -> its answers added since made or read back: learner's day * 8 + rating
         self.steps: dict[str, array[int]] = {}
-        # log time's UTC hour (its first 13 characters) -> (local day, UTC minute it starts)
-        self._hours: dict[str, tuple[int, int]] = {}
+        # The learner's day of a moment (`scheduling.days.LearnerDays.number`); by default,
+        # the local date in this offset.
+        self.learner_day = learner_day or partial(_local_date, self.local_day.tz)
+        # log time's UTC hour (its first 13 characters) -> (local day, the learner's day * 8
+        # if all the hour is that one day, else None)
+        self._hours: dict[str, tuple[int, int | None]] = {}
         # In the second part of figures made in two (`figures_join`): card key -> its first
         # review here (day, not Again, time, id), counted in review or not when joined.
         self.heads: dict[str, tuple[int, bool, str, str]] | None = None
@@ -113,12 +125,12 @@ class Figures:
         return self.newest_day - (RETENTION_DAYS - 1)
 
     def add_records(
-        self, records: Iterable[Any], hashes: array[int] | None = None,
-        hashed: Callable[[str], int] | None = None,
+        self, records: Iterable[Any], hashes: array[float] | None = None,
+        hashed: Callable[[str], float] | None = None,
     ) -> None:
         """Add reviews (checked log records, each card's in (time, id) order), but marks and a
         copy of the review just added; an undo (it cancels a review counted already) marks
-        the figures `broken`. `hashes` gets 64 bits of each id (`hex_hashes`)."""
+        the figures `broken`. `hashes` gets each id's hash (`hex_hashes`)."""
         self._day_lists = None
         ids: list[str] = []  # hashed a few thousand at a time: memory stays flat
 
@@ -168,7 +180,7 @@ class Figures:
                 row = group[key] = _new_row()
                 if heads is not None:
                     heads[key] = (day, rating != 1, time, review_id)
-            elif (time, review_id) <= (row[LAST_TIME], row[LAST_ID]):
+            elif time <= row[LAST_TIME] and (time < row[LAST_TIME] or review_id <= row[LAST_ID]):
                 self.broken = True  # out of order, or a copy the reader could not drop
                 return
             else:
@@ -201,7 +213,10 @@ class Figures:
             steps = steps_of.get(key)
             if steps is None:
                 steps = steps_of[key] = array("q")
-            steps.append((hour[1] + int(time[14:16])) * 8 + rating)
+            step = hour[1]
+            if step is None:  # the learner's day begins within this hour
+                step = self.learner_day(datetime.fromisoformat(time)) * 8
+            steps.append(step + rating)
             ids.append(review_id)
             if len(ids) >= 4096:
                 flush()
@@ -216,10 +231,14 @@ class Figures:
         self.cards[deck] = group
         return group
 
-    def _hour(self, time: str) -> tuple[int, int]:
-        """A log time's local day and the UTC minute its hour starts, kept per hour."""
+    def _hour(self, time: str) -> tuple[int, int | None]:
+        """A log time's local day and its hour's learner's day (see `_hours`), kept per
+        hour."""
+        start = datetime.fromisoformat(time).replace(minute=0, second=0, microsecond=0)
+        first = self.learner_day(start)
+        last = self.learner_day(start.replace(minute=59, second=59, microsecond=999999))
         hour = self._hours[time[:13]] = (self.local_day.exact(time),
-                                         _minute(time) - int(time[14:16]))
+                                         first * 8 if first == last else None)
         return hour
 
     def _forget_before(self, horizon: int) -> None:
@@ -282,11 +301,12 @@ class Figures:
 
     @staticmethod
     def from_doc(
-        doc: dict[str, Any], recent: dict[int, dict[str, list[int]]] | None = None
+        doc: dict[str, Any], recent: dict[int, dict[str, list[int]]] | None = None,
+        learner_day: Callable[[datetime], int] | None = None,
     ) -> Figures:
         """Figures from `to_doc` (and `recent_doc`, when they are to grow); ValueError,
         KeyError or TypeError if `doc` is not one."""
-        figures = Figures(int(doc["offset"]))
+        figures = Figures(int(doc["offset"]), learner_day)
         figures.newest_day = int(doc["newest_day"])
         days = doc["days"]
         cards = doc["cards"]
@@ -305,22 +325,29 @@ class Figures:
         return figures
 
 
-def hex_hashes(ids: list[str], hashed: Callable[[str], int] | None) -> list[int]:
-    """64 bits of each review id: its last 16 hex digits, or `hashed(id)` for another id."""
+def new_hashes(values: Iterable[float] = ()) -> array[float]:
+    """An array of review id hashes (see HASH_BITS)."""
+    return array("d", values)
+
+
+def hex_hashes(ids: list[str], hashed: Callable[[str], float] | None) -> list[float]:
+    """Each review id's hash: the low 53 bits of its last 14 hex digits, or `hashed(id)` for
+    another id."""
     try:  # in C, for ids of hex digits (what awsquiz writes)
-        return list(map(and_, map(int, map(_LAST_16, ids), repeat(16)), repeat(_MASK)))
+        return list(map(float, map(and_, map(int, map(_LAST_14, ids), repeat(16)),
+                                   repeat(_MASK))))
     except ValueError:
         pass
     values = []
     for review_id in ids:
         try:
-            values.append(int(review_id[-16:], 16) & _MASK)
+            values.append(float(int(review_id[-14:], 16) & _MASK))
         except ValueError:
-            values.append(hashed(review_id) if hashed is not None else 0)
+            values.append(hashed(review_id) if hashed is not None else 0.0)
     return values
 
 
-_LAST_16 = itemgetter(slice(-16, None))
+_LAST_14 = itemgetter(slice(-14, None))
 
 
 def _new_row() -> CardRow:
@@ -344,9 +371,8 @@ def _count_picks(row: CardRow, picked: Any, time: str, review_id: str) -> None:
             seen[0] += 1
 
 
-def _minute(time: str) -> int:
-    """The UTC minute (since 1970) of a log time."""
-    return int(datetime.fromisoformat(time).timestamp()) // 60
+def _local_date(zone: timezone, moment: datetime) -> int:
+    return moment.astimezone(zone).date().toordinal()
 
 
 def day_of(ordinal: int) -> date:

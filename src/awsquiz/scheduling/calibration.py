@@ -12,13 +12,10 @@ summed in whole units of 2**-32, so a tally grown answer by answer equals one ma
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Collection, Iterable, Sequence
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from awsquiz.scheduling.days import LearnerDays
 from awsquiz.scheduling.fitting import CALIBRATION_BINS, CalibrationBin, batches, rust
 
 UNIT = 1 << 32  # predicted recall is summed in these: exact, whatever the order
@@ -94,23 +91,20 @@ def _deck_bins(tally: Tally, deck: str) -> DeckBins:
 PARALLEL_ANSWERS = 100_000
 
 
-def build(
-    cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float],
-    minutes: MinuteDays | None = None,
-) -> Tally:
+def build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float]) -> Tally:
     """The tally of cards given as (deck, card key, answers), each card's whole history, the
-    answers as day * 8 + rating (or minute * 8 + rating, with the `minutes` that tell their
-    days); a long history's cards are replayed half here, half in a second process."""
+    answers as day * 8 + rating; a long history's cards are replayed half here, half in a
+    second process."""
     every = list(cards)
     answers = sum(len(values) for _, _, values in every)
     if answers < PARALLEL_ANSWERS or len(every) < 2:
-        return _build(every, parameters, minutes)
+        return _build(every, parameters)
     from awsquiz.system.forked import Forked
 
     half = len(every) // 2
-    later = Forked(lambda: _build(every[half:], parameters, minutes))
+    later = Forked(lambda: _build(every[half:], parameters))
     try:
-        tally = _build(every[:half], parameters, minutes)
+        tally = _build(every[:half], parameters)
     except BaseException:
         later.cancel()
         raise
@@ -124,10 +118,7 @@ def build(
     return tally
 
 
-def _build(
-    cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float],
-    minutes: MinuteDays | None,
-) -> Tally:
+def _build(cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float]) -> Tally:
     import fsrs_rs_python
 
     model = rust(lambda: fsrs_rs_python.FSRS(list(parameters)))
@@ -135,8 +126,6 @@ def _build(
     tally = Tally()
     review, item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
     for batch in batches(cards, _BATCH):
-        if minutes is not None:
-            batch = [(deck, key, in_days(values, minutes)) for deck, key, values in batch]
         days = [[value >> 3 for value in values] for _, _, values in batch]
         items = [
             item([review(value & 7, day - previous) for value, day, previous in zip(
@@ -156,8 +145,7 @@ def _build(
 
 
 def grow(
-    tally: Tally, cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float],
-    minutes: MinuteDays | None = None,
+    tally: Tally, cards: Iterable[tuple[str, str, Sequence[int]]], parameters: Sequence[float]
 ) -> None:
     """Add to `tally` the answers each card was given since, as (deck, card key, answers),
     the answers as `build` takes them."""
@@ -167,8 +155,6 @@ def grow(
     curve = _Curve(parameters)
     memory_state = fsrs_rs_python.MemoryState
     for deck, key, values in cards:
-        if minutes is not None:
-            values = in_days(values, minutes)
         bins = _deck_bins(tally, deck)
         known = tally.cards.get(key)
         for value in values:
@@ -183,28 +169,3 @@ def grow(
             after = rust(partial(model.next_states, state, 0.9, elapsed))
             memory = (after.again, after.hard, after.good, after.easy)[rating - 1].memory
             known = tally.cards[key] = [day, memory.stability, memory.difficulty]
-
-
-class MinuteDays:
-    """The learner's day of a UTC minute (since 1970), worked out once per hour where the
-    hour is all one day (a day that begins on the hour, a zone a whole hour off UTC)."""
-
-    def __init__(self, days: LearnerDays) -> None:
-        self.days = days
-        self.hours: dict[int, int | None] = {}
-
-    def number(self, minute: int) -> int:
-        return self.days.number(datetime.fromtimestamp(minute * 60, UTC))
-
-    def __call__(self, minute: int) -> int:
-        hour = minute // 60
-        day = self.hours.get(hour, -1)
-        if day == -1:
-            first, last = self.number(hour * 60), self.number(hour * 60 + 59)
-            day = self.hours[hour] = first if first == last else None
-        return self.number(minute) if day is None else day
-
-
-def in_days(answers: Iterable[int], days: MinuteDays) -> array[int]:
-    """Answers as UTC minute * 8 + rating (`model.figures.Figures.steps`), as day * 8 + rating."""
-    return array("q", [days(value >> 3) * 8 + (value & 7) for value in answers])

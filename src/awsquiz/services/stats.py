@@ -53,13 +53,14 @@ def gather(
         return from_history(where, selection, now, tags)
     # A first run over a long log: its second half is read by a second process from now
     # on, while this one parses the decks (then on its own, not on every core).
+    config = settings.load(folder)
     early = None
     if not parts_cache.has_figures(folder, seconds):
         from awsquiz.store import figures_cache
 
-        early = figures_cache.start(folder, seconds, where.warn)
+        early = figures_cache.start(folder, seconds, where.warn, learner.days(config).number)
     try:
-        return _gathered(where, selection, now, folder, seconds, found, early)
+        return _gathered(where, selection, now, folder, seconds, found, config, early)
     finally:
         if early is not None:
             early.cancel()  # when the figures came from elsewhere
@@ -67,7 +68,7 @@ def gather(
 
 def _gathered(
     where: Where, selection: Sequence[str], now: datetime, folder: Path, seconds: int,
-    found: tuple[list[Path], int], early: Halves | None,
+    found: tuple[list[Path], int], config: settings.Config, early: Halves | None,
 ) -> StatsReport:
     ahead = parse_ahead(found[0]) if early is None else None
     try:
@@ -84,7 +85,6 @@ def _gathered(
     shown = select(universe, selection) if selection else universe
     deck_stamps = {deck.path: _stamp(deck.path) for deck in universe}
     key = "\n".join(deck.path for deck in shown)
-    config = settings.load(folder)
     scheduler = learner.scheduler(config, fuzz=False)
     days = _days_key(config)
     parts = _parts_if_current(kept, stamps, deck_stamps, shown, days)
@@ -97,7 +97,7 @@ def _gathered(
     written = kept if current else None  # the parts as kept now (None: read them back)
     if parts is None:
         made = _parts_made(where, folder, seconds, kept, universe, shown, deck_stamps, scheduler,
-                           days, early)
+                           config, early)
         if made is None:
             return from_history(where, selection, now)
         parts, cached, written = made
@@ -115,7 +115,7 @@ def _gathered(
             raise
         # Kept parts of another shape (they are a cache): made again.
         made = _parts_made(where, folder, seconds, None, universe, shown, deck_stamps, scheduler,
-                           days)
+                           config)
         if made is None or not covers(made[0][0]["newest_day"], now):
             return from_history(where, selection, now)
         (again_shared, again_parts, _), cached, written = made
@@ -199,20 +199,20 @@ def _tally(
         tally = None
     kept_token = doc.get("token") if doc is not None else None
     parameters = config.parameters or fitting.default_parameters()
-    days = tallies.MinuteDays(learner.days(config))
     if tally is not None and token is not None and kept_token == token:
         return tally  # no answer since
     if (cached is not None and cached.how == "grown" and tally is not None
             and kept_token == cached.before):
-        tallies.grow(tally, _answers_of(cached.figures), parameters, days)
+        tallies.grow(tally, _answers_of(cached.figures), parameters)
     else:
         from awsquiz.store import figures_cache
 
         every = (cached.figures if cached is not None and cached.how in ("built", "sorted")
-                 else figures_cache.every_step(folder, seconds, where.warn))
+                 else figures_cache.every_step(folder, seconds, where.warn,
+                                               learner.days(config).number))
         if every is None:
             return None
-        tally = tallies.build(_answers_of(every), parameters, days)
+        tally = tallies.build(_answers_of(every), parameters)
     if token is not None:
         parts_cache.write_tally(folder, seconds, {"token": token,
                                                   "tallies": {key: tally.to_doc()}})
@@ -220,8 +220,8 @@ def _tally(
 
 
 def _answers_of(figures: Figures) -> Iterator[tuple[str, str, Sequence[int]]]:
-    """(deck, card key, answers as UTC minute * 8 + rating) of each card the figures noted
-    answers of."""
+    """(deck, card key, answers as the learner's day * 8 + rating) of each card the figures
+    noted answers of."""
     steps = figures.steps
     for deck, group in figures.cards.items():
         for key in group:
@@ -279,12 +279,12 @@ def _current(
 def _parts_made(
     where: Where, folder: Path, seconds: int, kept: dict[str, Any] | None,
     universe: Sequence[DeckIndex], shown: Sequence[DeckIndex], deck_stamps: dict[str, list[int]],
-    scheduler: Scheduler, days: str, early: Halves | None = None,
+    scheduler: Scheduler, config: settings.Config, early: Halves | None = None,
 ) -> tuple[tuple[SharedPart, list[DeckPart], dict[str, Finals]], figures_cache.Cached,
            dict[str, Any] | None] | None:
     """The parts from the figures (grown or built), reusing each kept deck part whose file
-    is unchanged and none of whose cards was answered since (if made with the same learner
-    `days`), and the finals of every deck; kept for next time. None if the figures cannot
+    is unchanged and none of whose cards was answered since (if made with the same learner's
+    days), and the finals of every deck; kept for next time. None if the figures cannot
     stand for the history."""
     from awsquiz.decks.cache import load_facts
     from awsquiz.errors import AwsquizError
@@ -294,7 +294,8 @@ def _parts_made(
     # With a second process reading half the log, each deck's facts are read first: they
     # are all needed, and this process would otherwise wait for that half doing nothing.
     ahead = {deck.path: load_facts(deck) for deck in shown} if early is not None else {}
-    cached = figures_cache.load(folder, seconds, where.warn, early)
+    days = _days_key(config)
+    cached = figures_cache.load(folder, seconds, where.warn, early, learner.days(config).number)
     figures = cached.figures
     if figures.broken:
         return None

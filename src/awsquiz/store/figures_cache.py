@@ -12,7 +12,7 @@ answer is always the one a full read of the history gives.
 
 One cache per progress folder and UTC offset (the offset decides local days), in three files:
 the figures (JSON, behind a checksum), the last days' retention per card (`recent`, read only
-when the report needs it) and the sorted 64-bit hashes of every review id (read only to grow).
+when the report needs it) and the sorted hashes of every review id (read only to grow).
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ import os
 from array import array
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awsquiz.model import MARK_KINDS
-from awsquiz.model.figures import Figures, LocalDays
+from awsquiz.model.figures import HASH_BITS, Figures, LocalDays, new_hashes
 from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
@@ -40,8 +41,10 @@ from awsquiz.system.files import write_cache
 if TYPE_CHECKING:
     from awsquiz.store.figures_halves import Halves
 
-VERSION = parts_cache.VERSION  # 3: logs covered as the snapshot covers them (a CRC-32)
-_MASK = (1 << 64) - 1
+VERSION = parts_cache.VERSION  # 4: review ids hashed to 53 bits, kept as floats
+_MASK = (1 << HASH_BITS) - 1
+
+LearnerDay = Callable[[datetime], int]  # `scheduling.days.LearnerDays.number`
 
 # log name -> [offset read up to, CRC-32 of those bytes, the log's stamp if they were all of
 # it, else None], as the snapshot keeps them (`store.snapshot.Mark`)
@@ -68,16 +71,18 @@ class Cached:
         return self._recent()
 
 
-def start(folder: Path, offset_seconds: int, warn: Warn) -> Halves | None:
+def start(
+    folder: Path, offset_seconds: int, warn: Warn, learner_day: LearnerDay | None = None
+) -> Halves | None:
     """On a first run (no figures cached) over one long log: its second half read by a
-    second process from now on, for `load` (which is then given what this returns), while
-    this one does other work; else None."""
+    second process from now on, for `load` (which is then given what this returns, and the
+    same `learner_day`), while this one does other work; else None."""
     if _files(folder, offset_seconds)[0].exists():
         return None
     from awsquiz.store.figures_halves import halves_of  # a first run only
 
     logs = log_files(folder)
-    builder = _Builder(folder, offset_seconds, warn)
+    builder = _Builder(folder, offset_seconds, warn, learner_day)
     builder.prepare(logs)
     return halves_of(builder, logs)
 
@@ -94,9 +99,12 @@ def check_ahead(folder: Path, before: Any, now: Stamps) -> None:
             crc_ahead(folder / name, old[0])
 
 
-def load(folder: Path, offset_seconds: int, warn: Warn, early: Halves | None = None) -> Cached:
+def load(
+    folder: Path, offset_seconds: int, warn: Warn, early: Halves | None = None,
+    learner_day: LearnerDay | None = None,
+) -> Cached:
     """The figures of every review log in `folder` (see the module's docstring); `early`,
-    from `start`."""
+    from `start`; the answers they gained (`Figures.steps`) in the days of `learner_day`."""
     stamps = log_stamps(folder)
     files = _files(folder, offset_seconds)
     main = _read_main(files[0], folder, offset_seconds)
@@ -118,7 +126,7 @@ def load(folder: Path, offset_seconds: int, warn: Warn, early: Halves | None = N
                 early.cancel()
             return Cached(figures, "cached", read_recent, stamps=stamps, token=token,
                           before=token)
-    builder = _Builder(folder, offset_seconds, warn)
+    builder = _Builder(folder, offset_seconds, warn, learner_day)
     figures, covered, hashes = builder.run(main, files, early)
     figures.settle()
     token = None
@@ -130,11 +138,14 @@ def load(folder: Path, offset_seconds: int, warn: Warn, early: Halves | None = N
                   before=before)
 
 
-def every_step(folder: Path, offset_seconds: int, warn: Warn) -> Figures | None:
+def every_step(
+    folder: Path, offset_seconds: int, warn: Warn, learner_day: LearnerDay | None = None
+) -> Figures | None:
     """The figures of every log read again, not cached, with each card's every answer in
     `steps` (what the calibration needs when it has no tally to grow); None if they cannot
     stand for the history."""
-    figures = _Builder(folder, offset_seconds, warn).run(None, _files(folder, offset_seconds))[0]
+    builder = _Builder(folder, offset_seconds, warn, learner_day)
+    figures = builder.run(None, _files(folder, offset_seconds))[0]
     return None if figures.broken else figures
 
 
@@ -144,16 +155,17 @@ def _files(folder: Path, offset: int) -> tuple[Path, Path, Path]:
             where.with_name(f"{where.name}.ids"))
 
 
-def id_hash(review_id: str) -> int:
-    """64 bits of a review id: ids are random hex, so its last 16 digits; any other id is
-    hashed. Two ids with one hash only cost time (the history is read whole and sorted)."""
+def id_hash(review_id: str) -> float:
+    """A review id's hash (`model.figures.HASH_BITS`): ids are random hex, so the low bits of
+    its last 14 digits; any other id is hashed. Two ids with one hash only cost time (the
+    history is read whole and sorted)."""
     try:
-        return int(review_id[-16:], 16) & _MASK
+        return float(int(review_id[-14:], 16) & _MASK)
     except ValueError:
         import hashlib
 
         digest = hashlib.blake2b(review_id.encode("utf-8", "surrogatepass"), digest_size=8)
-        return int.from_bytes(digest.digest(), "big")
+        return float(int.from_bytes(digest.digest(), "big") & _MASK)
 
 
 # -- building ------------------------------------------------------------------------------
@@ -162,9 +174,12 @@ def id_hash(review_id: str) -> int:
 class _Builder:
     """Figures from a cache that may be grown, or from every log."""
 
-    def __init__(self, folder: Path, offset: int, warn: Warn) -> None:
+    def __init__(
+        self, folder: Path, offset: int, warn: Warn, learner_day: LearnerDay | None = None
+    ) -> None:
         self.folder = folder
         self.offset = offset
+        self.learner_day = learner_day
         self._warn = warn
         self.warned = False  # figures read with a warning are not cached: it is given again
         self._said: set[str] = set()
@@ -177,7 +192,7 @@ class _Builder:
 
     def fork(self, warn: Warn) -> _Builder:
         """A builder of the same figures that tells `warn` (one for a child process)."""
-        other = _Builder(self.folder, self.offset, warn)
+        other = _Builder(self.folder, self.offset, warn, self.learner_day)
         other.vouched, other.reaches = self.vouched, self.reaches
         return other
 
@@ -199,7 +214,7 @@ class _Builder:
     def run(
         self, main: dict[str, Any] | None, files: tuple[Path, Path, Path],
         early: Halves | None = None,
-    ) -> tuple[Figures, Covered, array[int]]:
+    ) -> tuple[Figures, Covered, array[float]]:
         logs = log_files(self.folder)
         grown = self._grow(main, files, logs) if main is not None else None
         if grown is not None:
@@ -210,9 +225,9 @@ class _Builder:
         from awsquiz.store.figures_halves import halves_of  # built again: not to grow
 
         settle_ahead()  # a child is forked only with no other thread running
-        figures = Figures(self.offset)
+        figures = Figures(self.offset, self.learner_day)
         covered: Covered = {path.name: [0, 0, None] for path in logs}
-        hashes: array[int] = array("Q")
+        hashes: array[float] = new_hashes()
         if early is not None and early.fits(logs):
             self.vouched, self.reaches = early.vouched, early.reaches
         else:
@@ -223,7 +238,7 @@ class _Builder:
             early.cancel()
         if halves is None:
             self._feed(figures, logs, covered, hashes)
-            hashes = array("Q", sorted(hashes))  # else each half sorted its own
+            hashes = new_hashes(sorted(hashes))  # else each half sorted its own
         else:
             hashes = halves.feed(self, figures, covered)
         if figures.broken or any(map(operator.eq, hashes, islice(hashes, 1, None))):
@@ -232,7 +247,7 @@ class _Builder:
 
     def _grow(
         self, main: dict[str, Any], files: tuple[Path, Path, Path], logs: list[Path]
-    ) -> tuple[Figures, Covered, array[int]] | None:
+    ) -> tuple[Figures, Covered, array[float]] | None:
         """The cached figures with what the logs gained, or None to build them again."""
         token = main["token"]
         recent = _read_recent(files[1], token)
@@ -241,7 +256,7 @@ class _Builder:
             return None
         try:
             covered: Covered = {name: list(entry) for name, entry in main["logs"].items()}
-            figures = Figures.from_doc(main["figures"], recent)
+            figures = Figures.from_doc(main["figures"], recent, self.learner_day)
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
         try:
@@ -253,9 +268,9 @@ class _Builder:
             return None  # a log gone, rewritten, edited or replaced
         for path in logs:
             covered.setdefault(path.name, [0, 0, None])
-        new: array[int] = array("Q")
+        new: array[float] = new_hashes()
         self._feed(figures, logs, covered, new)
-        ids: array[int] = known
+        ids: array[float] = known
         if figures.broken or len(set(new)) != len(new) or any(
             (index := bisect_left(ids, value)) < len(ids) and ids[index] == value
             for value in new
@@ -265,11 +280,11 @@ class _Builder:
             for value in new:
                 insort(ids, value)
         else:
-            ids = array("Q", sorted([*ids, *new]))
+            ids = new_hashes(sorted([*ids, *new]))
         return figures, covered, ids
 
     def _feed(
-        self, figures: Figures, logs: list[Path], covered: Covered, hashes: array[int],
+        self, figures: Figures, logs: list[Path], covered: Covered, hashes: array[float],
         stop: int | None = None,
     ) -> None:
         """Add what each log holds after its covered offset (up to `stop`, with one log),
@@ -292,7 +307,7 @@ class _Builder:
             entry[:] = [end, crc, None if stamp is None else list(stamp)]
             yield from records
 
-    def _sorted(self, logs: list[Path]) -> tuple[Figures, Covered, array[int]]:
+    def _sorted(self, logs: list[Path]) -> tuple[Figures, Covered, array[float]]:
         """Figures from the whole history deduplicated by id and sorted (logs not each in
         time order: rare, and read whole)."""
         self.how = "sorted"
@@ -313,11 +328,11 @@ class _Builder:
                     unique.setdefault(record["id"], record)
         for review_id in cancelled:
             unique.pop(review_id, None)  # a cancelled review counts nowhere
-        figures = Figures(self.offset)
+        figures = Figures(self.offset, self.learner_day)
         figures.add_records(sorted(unique.values(), key=lambda r: (r["time"], r["id"])))
         # Sorted and unique, no review is out of order: only a card key under two decks
         # leaves these figures broken (and the report is then made from the history).
-        return figures, covered, array("Q", sorted(id_hash(i) for i in unique))
+        return figures, covered, new_hashes(sorted(id_hash(i) for i in unique))
 
 
 # -- the files -------------------------------------------------------------------------------
@@ -340,22 +355,22 @@ def _read_recent(path: Path, token: str) -> dict[int, dict[str, list[int]]] | No
         return None
 
 
-def _read_ids(path: Path, token: str) -> array[int] | None:
+def _read_ids(path: Path, token: str) -> array[float] | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
     mark = token.encode("ascii")
-    if not data.startswith(mark) or (len(data) - len(mark)) % 8:
+    ids = new_hashes()
+    if not data.startswith(mark) or (len(data) - len(mark)) % ids.itemsize:
         return None
-    ids = array("Q")
     ids.frombytes(data[len(mark):])
     return ids
 
 
 def _write(
     files: tuple[Path, Path, Path], folder: Path, stamps: Stamps, figures: Figures,
-    covered: Covered, hashes: array[int],
+    covered: Covered, hashes: array[float],
 ) -> str | None:
     if figures.broken:
         return None  # a card key under two decks: the report is made from the history

@@ -13,7 +13,7 @@ from array import array
 from pathlib import Path
 from typing import Any, Protocol
 
-from awsquiz.model.figures import Figures
+from awsquiz.model.figures import Figures, new_hashes
 from awsquiz.model.figures_join import join
 from awsquiz.system import forked
 from awsquiz.system.crc import combine
@@ -23,7 +23,7 @@ from awsquiz.system.forked import Forked
 PARALLEL_BYTES = 16 << 20
 
 Covered = dict[str, list[Any]]
-Half = tuple[Figures, list[Any], "array[int]", bool, list[str]]
+Half = tuple[Figures, list[Any], "array[float]", bool, list[str]]
 
 
 class Builder(Protocol):
@@ -31,13 +31,14 @@ class Builder(Protocol):
 
     folder: Path
     offset: int
+    learner_day: Any
     vouched: dict[str, int]
     reaches: int
     unsettled: bool
 
     def warn(self, message: str) -> None: ...
 
-    def _feed(self, figures: Figures, logs: list[Path], covered: Covered, hashes: array[int],
+    def _feed(self, figures: Figures, logs: list[Path], covered: Covered, hashes: array[float],
               stop: int | None = None) -> None: ...
 
     def fork(self, warn: Any) -> Builder: ...
@@ -60,11 +61,11 @@ class Halves:
     def cancel(self) -> None:
         self.child.cancel()
 
-    def feed(self, builder: Builder, figures: Figures, covered: Covered) -> array[int]:
+    def feed(self, builder: Builder, figures: Figures, covered: Covered) -> array[float]:
         """Add the log's figures to `figures` (its first part read here, now), its coverage
         to `covered`; the sorted hashes of its ids."""
         path, split = self.path, self.split
-        hashes: array[int] = array("Q")
+        hashes: array[float] = new_hashes()
         try:
             builder._feed(figures, [path], covered, hashes, stop=split)  # noqa: SLF001
         except BaseException:
@@ -75,7 +76,7 @@ class Halves:
             return hashes
         # Each part's hashes sorted on its own (a list of a million numbers is big), this
         # one's while the child may still be reading; merged once both are.
-        mine = array("Q", sorted(hashes))
+        mine = new_hashes(sorted(hashes))
         later, entry, ids, unsettled, warnings = self.child.result()
         for message in warnings:
             builder.warn(message)
@@ -83,7 +84,7 @@ class Halves:
         join(figures, later)
         first = covered[path.name]
         covered[path.name] = [entry[0], combine(first[1], entry[1], entry[0] - split), entry[2]]
-        return array("Q", heapq.merge(mine, ids))
+        return new_hashes(heapq.merge(mine, ids))
 
 
 def halves_of(builder: Builder, logs: list[Path]) -> Halves | None:
@@ -117,10 +118,10 @@ def _second_half(builder: Builder, path: Path, split: int) -> Half:
     last line was unsettled, and the warnings to give."""
     warnings: list[str] = []
     reader = builder.fork(warnings.append)
-    later = Figures(builder.offset)
+    later = Figures(builder.offset, builder.learner_day)
     later.heads = {}
     later.reaches = builder.reaches
     covered: Covered = {path.name: [split, 0, None]}
-    ids: array[int] = array("Q")
+    ids: array[float] = new_hashes()
     reader._feed(later, [path], covered, ids)  # noqa: SLF001
-    return later, covered[path.name], array("Q", sorted(ids)), reader.unsettled, warnings
+    return later, covered[path.name], new_hashes(sorted(ids)), reader.unsettled, warnings

@@ -14,7 +14,7 @@ from awsquiz.system import fastjson, paths
 from awsquiz.system.files import write_cache
 
 DETAILS = ("tags", "confused")  # of a deck part: kept on their own
-VERSION = 3  # as store.figures_cache.VERSION: the parts are made from its figures
+VERSION = 4  # as store.figures_cache.VERSION: the parts are made from its figures
 
 
 def base(folder: Path, offset: int) -> Path:
