@@ -12,7 +12,7 @@ COMMANDS = ("q", "f")
 def normalize(text: str) -> str:
     """Compare typed answers ignoring case, spacing, punctuation and accents."""
     folded = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return "".join(filter(str.isalnum, folded))  # in C: every deck's choices pass here
 
 
 def is_number(token: str) -> bool:
