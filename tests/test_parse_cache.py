@@ -54,6 +54,26 @@ def test_an_edited_deck_file_is_read_again(folder: Path) -> None:
     assert sample_row(folder)[-6] == "5"
 
 
+def test_a_touched_deck_is_not_parsed_again_but_an_edit_of_the_same_length_is(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsquiz.decks import cache
+
+    assert "of-vs-in" in cards(folder)
+    deck = folder / "sample.yaml"
+    stat = deck.stat()
+    os.utime(deck, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched, not changed
+    parsed: list[Path] = []
+    real = cache._parse
+    monkeypatch.setattr(cache, "_parse", lambda path: parsed.append(path) or real(path))
+    assert "of-vs-in" in cards(folder) and parsed == []
+    text = deck.read_text(encoding="utf-8")
+    deck.write_text(text.replace("id: of-vs-in", "id: of-vs-on"), encoding="utf-8")
+    os.utime(deck, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time
+    listed = cards(folder)
+    assert "of-vs-on" in listed and "of-vs-in" not in listed and parsed == [deck]
+
+
 def wrong_types(entry: dict[str, Any]) -> bytes:
     deck = entry["deck"]
     if "keys" in deck:  # an index entry: its keys a list, not one text
