@@ -244,6 +244,30 @@ def test_the_parts_details_missing_damaged_or_of_other_parts(
     same(where, NOW, ("t",))
 
 
+def test_two_ids_with_one_hash_cost_a_sorted_read_never_a_wrong_figure(
+    isolated: Path, deck_dir: Path
+) -> None:
+    """Review ids are known in the cache by a hash of their last hex digits: two different
+    ids that share it make the figures be read whole and sorted, first or as the logs grow,
+    and the report is still the one the whole history gives."""
+    from dataclasses import replace
+
+    store = _fill(isolated, 40)
+    where = Where(deck_dirs=[deck_dir])
+    same(where, NOW)
+    first = _review(900, "t/a", 61 * 24 * 60, 3, 2, 9.0, None)
+    store.append(replace(first, id="aa" + "0" * 8 + "1" * 14))
+    assert how(isolated, NOW) == "grown"
+    store.append(replace(_review(901, "u/x", 61 * 24 * 60 + 5, 1, 2, 4.0, 1),
+                         id="bb" + "0" * 8 + "1" * 14))  # another id, the same last digits
+    assert how(isolated, NOW) == "sorted"
+    same(where, NOW)
+    for cache_file in _cache_files(isolated):
+        cache_file.unlink(missing_ok=True)
+    assert how(isolated, NOW) == "sorted"  # a first read meets them too
+    same(where, NOW)
+
+
 def test_rewritten_or_removed_log_is_read_again(isolated: Path, deck_dir: Path) -> None:
     _fill(isolated, 100)
     where = Where(deck_dirs=[deck_dir])
