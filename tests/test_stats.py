@@ -7,8 +7,11 @@ import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -471,3 +474,26 @@ def test_a_page_prints_what_printing_line_by_line_prints(width: int) -> None:
         outputs.append(out.getvalue())
     assert outputs[0] == outputs[1]
     assert "\x1b[1mSSE-C\x1b[0m" in outputs[1] and "encryption" in outputs[1]  # NO_COLOR: bold
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(
+    st.sampled_from("abcdefgh"), st.sampled_from("xyz"), st.integers(1, 4),
+    st.sampled_from(["2026-01-01", "2026-02-01"]), st.sampled_from(["i1", "i2"]),
+    st.sampled_from(["d/k1", "d/k2", "d/k3"])), max_size=30), max_size=4))
+def test_the_most_confused_pairs_are_those_of_every_pair_ranked(parts: list[Any]) -> None:
+    """The top pairs by times (ties by the pair), each with its cards by when each confusion
+    was first seen, as ranking every pair gives them."""
+    from awsquiz.session.stats_figures import confusions
+    from awsquiz.session.stats_rows import TOP
+
+    times: dict[tuple[str, str], int] = {}
+    cards: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for part in parts:
+        for choice, answer, n, first_time, first_id, key in part:
+            times[choice, answer] = times.get((choice, answer), 0) + n
+            cards.setdefault((choice, answer), []).append((first_time, first_id, key))
+    ranked = sorted(times.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+    expected = [(p, a, n, [key for _, _, key in sorted(cards[p, a])]) for (p, a), n in ranked]
+    found = confusions([{"confused": [list(entry) for entry in part]} for part in parts])
+    assert [(c.picked, c.answer, c.times, c.cards) for c in found] == expected

@@ -10,6 +10,7 @@ neither the clock nor the selection; `report_from_parts` applies both.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -236,14 +237,21 @@ def weak_tags(parts: Sequence[DeckPart], min_reviews: int) -> list[TagStats]:
 
 
 def confusions(parts: Sequence[DeckPart]) -> list[Confusion]:
+    """The TOP most confused (picked, answer) pairs, each with its cards by when that
+    confusion was first seen. The cards are gathered for those pairs only: the report is
+    made again after every answer, from thousands of pairs."""
     times: Counter[tuple[str, str]] = Counter()
-    firsts: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
     for part in parts:
-        for choice, answer, n, first_time, first_id, key in part["confused"]:
+        for choice, answer, n, _, _, _ in part["confused"]:
             times[choice, answer] += n
-            firsts[choice, answer].append((first_time, first_id, key))
-    ranked = sorted(times.items(), key=lambda item: (-item[1], item[0]))
+    ranked = heapq.nsmallest(TOP, times.items(), key=lambda item: (-item[1], item[0]))
+    firsts: dict[tuple[str, str], list[tuple[str, str, str]]] = {pair: [] for pair, _ in ranked}
+    for part in parts:
+        for choice, answer, _, first_time, first_id, key in part["confused"]:
+            seen = firsts.get((choice, answer))
+            if seen is not None:
+                seen.append((first_time, first_id, key))
     return [
         Confusion(picked, answer, n, [key for _, _, key in sorted(firsts[(picked, answer)])])
-        for (picked, answer), n in ranked[:TOP]
+        for (picked, answer), n in ranked
     ]
