@@ -184,7 +184,7 @@ def _parse(path: Path) -> LoadResult:
 
 def _digest(path: Path) -> str | None:
     """What tells a file touched without a change: its length and CRC-32, as the review logs'
-    snapshot knows theirs (zlib is loaded already; hashlib takes 4 ms to import)."""
+    snapshot knows theirs (zlib is loaded already; hashlib is slow to import)."""
     import zlib
 
     try:

@@ -53,7 +53,7 @@ def read_card(node: Any, deck_id: str, deck_tags: list[str], checker: Checker) -
         )
     card_type = _read_type(fields, checker, name)
     if card_type is CardType.CLOZE:
-        from awsquiz.decks.cloze_card import read_cloze  # 2 ms to import: only for a cloze
+        from awsquiz.decks.cloze_card import read_cloze  # slow to import: only for a cloze
 
         return read_cloze(node, fields, deck_id, deck_tags, checker, derived, errors_before)
     question = optional_text(fields, "question", checker, name)

@@ -40,9 +40,10 @@ from awsquiz.model.mark import MARK_KINDS
 from awsquiz.model.times import canonical
 from awsquiz.model.windows import RETENTION_DAYS
 
-# Review ids are hashed to 53 bits held (exactly) in a float: Python sorts floats about twice
-# as fast as 64-bit ints, and a first `stats` sorts a million. Two ids share a hash about once
-# in 20,000 first reads of a million reviews, which then only costs time (`figures_cache`).
+# Review ids are hashed to 53 bits held (exactly) in a float: Python sorts floats faster than
+# 64-bit ints (it compares them as C doubles), and a first `stats` sorts a million. Two ids
+# of a million share 53 bits with a chance of about 1 in 20,000, which then only costs time
+# (`figures_cache` reads the history sorted).
 HASH_BITS = 53
 _MASK = (1 << HASH_BITS) - 1
 REVIEW_STATE = 2  # model.state.State.REVIEW, as the rows keep it
