@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -36,8 +37,16 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 def spawn(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     assert EXE is not None
     return pexpect.spawn(
-        EXE, list(args), dimensions=(24, 100), timeout=30, encoding="utf-8", env=env
+        EXE, list(args), dimensions=(24, 100), timeout=30, encoding="utf-8", env=env,
+        preexec_fn=_interruptible,
     )
+
+
+def _interruptible() -> None:
+    """Ctrl-C as a learner's terminal has it, however the tests were started: a shell starts
+    a background job with SIGINT ignored, which its children inherit (and Python then
+    leaves ignored), so that Ctrl-C would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def cards(path: Path) -> dict[str, Card]:
