@@ -125,19 +125,16 @@ class Figures:
         """The first day `recent` keeps."""
         return self.newest_day - (RETENTION_DAYS - 1)
 
-    def add_records(
-        self, records: Iterable[Any], hashes: array[float] | None = None,
-        hashed: Callable[[str], float] | None = None,
-    ) -> None:
+    def add_records(self, records: Iterable[Any], hashes: array[float] | None = None) -> None:
         """Add reviews (checked log records, each card's in (time, id) order), but marks and a
         copy of the review just added; an undo (it cancels a review counted already) marks
-        the figures `broken`. `hashes` gets each id's hash (`hex_hashes`)."""
+        the figures `broken`. `hashes` gets each id's hash (`id_hashes`)."""
         self._day_lists = None
         ids: list[str] = []  # hashed a few thousand at a time: memory stays flat
 
         def flush() -> None:
             if hashes is not None:
-                hashes.extend(hex_hashes(ids, hashed))
+                hashes.extend(id_hashes(ids))
             ids.clear()
 
         try:
@@ -331,21 +328,25 @@ def new_hashes(values: Iterable[float] = ()) -> array[float]:
     return array("d", values)
 
 
-def hex_hashes(ids: list[str], hashed: Callable[[str], float] | None) -> list[float]:
-    """Each review id's hash: the low 53 bits of its last 14 hex digits, or `hashed(id)` for
-    another id."""
-    try:  # in C, for ids of hex digits (what awsquiz writes)
+def id_hash(review_id: str) -> float:
+    """A review id's hash (see HASH_BITS): ids are random hex, so the low bits of its last 14
+    digits; any other id is hashed."""
+    try:
+        return float(int(review_id[-14:], 16) & _MASK)
+    except ValueError:
+        import hashlib
+
+        digest = hashlib.blake2b(review_id.encode("utf-8", "surrogatepass"), digest_size=8)
+        return float(int.from_bytes(digest.digest(), "big") & _MASK)
+
+
+def id_hashes(ids: list[str]) -> list[float]:
+    """`id_hash` of each review id; in C for ids of hex digits (what awsquiz writes)."""
+    try:
         return list(map(float, map(and_, map(int, map(_LAST_14, ids), repeat(16)),
                                    repeat(_MASK))))
     except ValueError:
-        pass
-    values = []
-    for review_id in ids:
-        try:
-            values.append(float(int(review_id[-14:], 16) & _MASK))
-        except ValueError:
-            values.append(hashed(review_id) if hashed is not None else 0.0)
-    return values
+        return list(map(id_hash, ids))
 
 
 _LAST_14 = itemgetter(slice(-14, None))

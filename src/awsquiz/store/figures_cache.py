@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awsquiz.model import MARK_KINDS
-from awsquiz.model.figures import HASH_BITS, Figures, LocalDays, new_hashes
+from awsquiz.model.figures import Figures, LocalDays, id_hash, new_hashes
 from awsquiz.model.review import ReviewDict
 from awsquiz.store import parts_cache
 from awsquiz.store.logfiles import Stamps, Warn, log_files, log_stamps, machine_name
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from awsquiz.store.figures_halves import Halves
 
 VERSION = parts_cache.VERSION  # 4: review ids hashed to 53 bits, kept as floats
-_MASK = (1 << HASH_BITS) - 1
 
 LearnerDay = Callable[[datetime], int]  # `scheduling.days.LearnerDays.number`
 
@@ -155,19 +154,6 @@ def _files(folder: Path, offset: int) -> tuple[Path, Path, Path]:
             where.with_name(f"{where.name}.ids"))
 
 
-def id_hash(review_id: str) -> float:
-    """A review id's hash (`model.figures.HASH_BITS`): ids are random hex, so the low bits of
-    its last 14 digits; any other id is hashed. Two ids with one hash only cost time (the
-    history is read whole and sorted)."""
-    try:
-        return float(int(review_id[-14:], 16) & _MASK)
-    except ValueError:
-        import hashlib
-
-        digest = hashlib.blake2b(review_id.encode("utf-8", "surrogatepass"), digest_size=8)
-        return float(int.from_bytes(digest.digest(), "big") & _MASK)
-
-
 # -- building ------------------------------------------------------------------------------
 
 
@@ -228,12 +214,13 @@ class _Builder:
         figures = Figures(self.offset, self.learner_day)
         covered: Covered = {path.name: [0, 0, None] for path in logs}
         hashes: array[float] = new_hashes()
-        if early is not None and early.fits(logs):
-            self.vouched, self.reaches = early.vouched, early.reaches
+        started = early if early is not None and early.fits(logs) else None
+        if started is not None:
+            self.vouched, self.reaches = started.vouched, started.reaches
         else:
             self.prepare(logs)
         figures.reaches = self.reaches
-        halves = early if early is not None and early.fits(logs) else halves_of(self, logs)
+        halves = started if started is not None else halves_of(self, logs)
         if early is not None and halves is not early:
             early.cancel()
         if halves is None:
@@ -295,7 +282,7 @@ class _Builder:
             merged: Iterable[ReviewDict] = streams[0]
         else:
             merged = heapq.merge(*streams, key=lambda r: (r["time"], r["id"]))
-        figures.add_records(merged, hashes, id_hash)
+        figures.add_records(merged, hashes)
 
     def _records(self, path: Path, covered: Covered, stop: int | None = None
                  ) -> Iterator[ReviewDict]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import heapq
 import os
 from array import array
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,7 +33,7 @@ class Builder(Protocol):
 
     folder: Path
     offset: int
-    learner_day: Any
+    learner_day: Callable[[datetime], int] | None
     vouched: dict[str, int]
     reaches: int
     unsettled: bool
